@@ -1,0 +1,2 @@
+// Placeholder until the reconcile function lands.
+export const handler = async (): Promise<void> => {};

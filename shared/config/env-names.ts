@@ -1,0 +1,28 @@
+/**
+ * Environment variable names shared by the functions (which read them at cold start) and the
+ * CDK stack (which sets them), so the two can never drift apart.
+ */
+export const ENV = {
+  /** Secrets Manager name prefix for tenant secrets: `${SECRET_PREFIX}/${tenantId}`. */
+  secretPrefix: 'SECRET_PREFIX',
+  /** Name or ARN of the secret holding the main account's `{ accountSid, authToken }`. */
+  parentCredentialsSecret: 'PARENT_CREDENTIALS_SECRET',
+  /** Seconds the main-account credentials are cached per container. */
+  parentCredentialsTtlSeconds: 'PARENT_CREDENTIALS_TTL_SECONDS',
+  /** URL of the dead-letter queue permanent failures are sent to. */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  /** FriendlyName template; must contain `{tenantId}` exactly once. */
+  friendlyNameTemplate: 'FRIENDLY_NAME_TEMPLATE',
+  /** Days a churned tenant's secret stays recoverable (7..30). */
+  secretRecoveryWindowDays: 'SECRET_RECOVERY_WINDOW_DAYS',
+  /** Optional customer-managed KMS key for tenant secrets. */
+  secretsKmsKeyId: 'SECRETS_KMS_KEY_ID',
+  /** Twilio API base URL; `https://api.twilio.com` unless overridden (emulator). */
+  twilioApiBaseUrl: 'TWILIO_API_BASE_URL',
+  /** Maximum attempts per Twilio call (retryable failures only). */
+  twilioMaxAttempts: 'TWILIO_MAX_ATTEMPTS',
+  /** Tenants processed concurrently inside one batch. */
+  tenantConcurrency: 'TENANT_CONCURRENCY',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];

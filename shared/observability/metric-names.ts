@@ -1,0 +1,36 @@
+/**
+ * CloudWatch EMF names shared by the functions (which emit them through Powertools Metrics) and
+ * the CDK dashboard and alarms (which chart them), so the two can never drift apart.
+ */
+export const METRICS_NAMESPACE = 'SubaccountProvisioner';
+
+export const SERVICE = {
+  tenantEvents: 'tenant-events',
+  reconcile: 'reconcile',
+} as const;
+
+/** Dimension names. Every metric also carries Powertools' default `service` dimension. */
+export const DIMENSION = {
+  eventType: 'eventType',
+  twilioErrorCode: 'twilioErrorCode',
+} as const;
+
+/** One count per record outcome, with dimensions `service` + `eventType`. */
+export const OUTCOME_METRIC = {
+  created: 'Created',
+  suspended: 'Suspended',
+  reactivated: 'Reactivated',
+  closed: 'Closed',
+  noop: 'NoOp',
+  ignoredStale: 'IgnoredStale',
+  deadLettered: 'DeadLettered',
+  retried: 'Retried',
+} as const;
+
+export type OutcomeMetric = (typeof OUTCOME_METRIC)[keyof typeof OUTCOME_METRIC];
+
+/** Count of Twilio error answers, with dimensions `service` + `twilioErrorCode`. */
+export const TWILIO_ERROR_METRIC = 'TwilioError';
+
+/** Number of drift findings per reconcile run (dimension `service`). */
+export const DRIFT_METRIC = 'DriftFindings';

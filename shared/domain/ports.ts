@@ -27,6 +27,10 @@ export interface SubaccountGateway {
   findByFriendlyName(friendlyName: string, options?: GatewayCallOptions): Promise<Subaccount[]>;
   /** `undefined` when Twilio answers 404. */
   fetch(sid: string, options?: GatewayCallOptions): Promise<Subaccount | undefined>;
+  /**
+   * Idempotent. When Twilio refuses because the subaccount is already closed (closed is
+   * irreversible), resolves with the closed subaccount instead of throwing.
+   */
   setStatus(sid: string, status: SubaccountStatus, options?: GatewayCallOptions): Promise<Subaccount>;
 }
 

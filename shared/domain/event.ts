@@ -1,0 +1,50 @@
+/**
+ * The tenant lifecycle event contract, version 1. Producers: see docs/event.schema.json (generated
+ * from this schema by `npm run schema`, and checked by a test so the two never drift).
+ */
+import { z } from 'zod';
+
+export const EVENT_TYPES = [
+  'tenant.created',
+  'tenant.delinquent',
+  'tenant.reinstated',
+  'tenant.churned',
+] as const;
+export type TenantEventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * 1..48 letters, digits, `.`, `_`, `-`: it must fit a Secrets Manager name segment, an SQS
+ * MessageGroupId and, with the FriendlyName template around it, Twilio's 64-character FriendlyName.
+ */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9._-]{1,48}$/;
+
+/**
+ * Printable ASCII without spaces, 1..128: the characters SQS accepts in a MessageDeduplicationId,
+ * so producers can pass the eventId as the FIFO deduplication id unchanged.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
+export const EVENT_ID_PATTERN = /^[\x21-\x7E]{1,128}$/;
+
+export const tenantEventSchema = z
+  .object({
+    type: z.enum(EVENT_TYPES),
+    tenantId: z
+      .string()
+      .regex(TENANT_ID_PATTERN, 'must be 1..48 characters of letters, digits, ".", "_" or "-"'),
+    eventId: z.string().regex(EVENT_ID_PATTERN, 'must be 1..128 printable ASCII characters without spaces'),
+    occurredAt: z.iso.datetime({
+      offset: true,
+      message: 'must be an ISO-8601 date-time with an offset or Z',
+    }),
+    tenantName: z.string().min(1).max(256).optional(),
+    version: z.literal(1),
+  })
+  .meta({
+    title: 'TenantEvent',
+    description: 'A tenant lifecycle event consumed by subaccount-provisioner (version 1).',
+  });
+
+export type TenantEvent = z.infer<typeof tenantEventSchema>;
+
+/** Milliseconds since the epoch of an event's `occurredAt`, for ordering. */
+export const occurredAtMs = (event: Pick<TenantEvent, 'occurredAt'>): number => Date.parse(event.occurredAt);

@@ -1,0 +1,93 @@
+import { ProvisionerError } from '../errors.ts';
+
+/**
+ * Which Secrets Manager failures are worth another attempt, as data. The SDK has already spent
+ * its own retries by the time one of these reaches us; a retryable one goes back to SQS.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html
+ */
+export const RETRYABLE_AWS_ERRORS: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'InternalServiceError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+export const RETRYABLE_SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const isRetryableAwsError = (error: AwsLikeError): boolean =>
+  RETRYABLE_AWS_ERRORS.has(error.name ?? '') ||
+  RETRYABLE_SOCKET_CODES.has(error.code ?? '') ||
+  (error.$metadata?.httpStatusCode ?? 0) >= 500;
+
+/** A Secrets Manager call failed. The message names the operation and AWS's error, never a value. */
+export class SecretsManagerCallError extends ProvisionerError {
+  readonly code = 'SECRETS_MANAGER_FAILURE';
+  readonly awsErrorName: string;
+
+  constructor(operation: string, secretName: string, cause: unknown) {
+    const aws = (typeof cause === 'object' && cause !== null ? cause : {}) as AwsLikeError;
+    const awsErrorName = aws.name ?? 'Error';
+    super(`Secrets Manager ${operation} on "${secretName}" failed: ${awsErrorName}`, {
+      retryable: isRetryableAwsError(aws),
+      cause,
+      context: { operation, secretName, awsErrorName, httpStatus: aws.$metadata?.httpStatusCode },
+    });
+    this.awsErrorName = awsErrorName;
+  }
+}
+
+/** A secret exists under the tenant's name but was not written by this service (no lifecycle tags). */
+export class SecretNotManagedError extends ProvisionerError {
+  readonly code = 'SECRET_NOT_MANAGED';
+
+  constructor(secretName: string, missingTags: readonly string[]) {
+    super(
+      `secret "${secretName}" is not managed by subaccount-provisioner (missing tags: ${missingTags.join(', ')})`,
+      {
+        retryable: false,
+        context: { secretName, missingTags },
+      },
+    );
+  }
+}
+
+/** Another writer created the tenant's secret for a different event; the next attempt re-reads it. */
+export class SecretConflictError extends ProvisionerError {
+  readonly code = 'SECRET_CONFLICT';
+
+  constructor(secretName: string) {
+    super(`secret "${secretName}" was created concurrently by another event`, {
+      retryable: true,
+      context: { secretName },
+    });
+  }
+}
+
+/** The stored secret value is not the JSON document this service writes. */
+export class SecretValueInvalidError extends ProvisionerError {
+  readonly code = 'SECRET_VALUE_INVALID';
+
+  constructor(secretName: string, problem: string) {
+    super(`secret "${secretName}" does not hold valid credentials: ${problem}`, {
+      retryable: false,
+      context: { secretName },
+    });
+  }
+}

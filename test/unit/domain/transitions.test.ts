@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { eventKey } from '../../../shared/domain/event-key.ts';
+import type { TenantRecord } from '../../../shared/domain/ports.ts';
+import { decide, freshness, TRANSITIONS } from '../../../shared/domain/transitions.ts';
+import { tenantEvent } from '../../helpers/events.ts';
+
+const record = (overrides: Partial<TenantRecord> = {}): TenantRecord => ({
+  tenantId: 'acme',
+  accountSid: `AC${'a'.repeat(32)}`,
+  friendlyName: 'tenant:acme',
+  lifecycle: 'active',
+  lastEventId: 'evt-0',
+  lastEventAt: tenantEvent('tenant.created', 'acme', { at: 10 }).occurredAt,
+  retired: false,
+  ...overrides,
+});
+
+describe('the transition table', () => {
+  it.each([
+    ['tenant.created', 'absent', 'provision'],
+    ['tenant.created', 'active', 'noop'],
+    ['tenant.created', 'suspended', 'noop'],
+    ['tenant.created', 'closed', 'reprovision'],
+    ['tenant.delinquent', 'absent', 'reject-unknown'],
+    ['tenant.delinquent', 'active', 'suspend'],
+    ['tenant.delinquent', 'suspended', 'noop'],
+    ['tenant.delinquent', 'closed', 'noop-closed'],
+    ['tenant.reinstated', 'absent', 'reject-unknown'],
+    ['tenant.reinstated', 'active', 'noop'],
+    ['tenant.reinstated', 'suspended', 'reactivate'],
+    ['tenant.reinstated', 'closed', 'reject-closed'],
+    ['tenant.churned', 'absent', 'reject-unknown'],
+    ['tenant.churned', 'active', 'close'],
+    ['tenant.churned', 'suspended', 'close'],
+    ['tenant.churned', 'closed', 'close'],
+  ] as const)('%s on a %s tenant → %s', (type, state, action) => {
+    expect(TRANSITIONS[type][state]).toBe(action);
+    const existing = state === 'absent' ? undefined : record({ lifecycle: state });
+    expect(decide(tenantEvent(type, 'acme', { at: 20 }), existing)).toBe(action);
+  });
+});
+
+describe('the stale-event rule', () => {
+  it('applies any event to a tenant with no history', () => {
+    expect(freshness(tenantEvent('tenant.delinquent', 'acme', { at: 1 }), undefined)).toBe('new');
+  });
+
+  it('ignores an event strictly older than the last applied one', () => {
+    const older = tenantEvent('tenant.delinquent', 'acme', { at: 9 });
+    expect(freshness(older, record())).toBe('stale');
+    expect(decide(older, record())).toBe('ignore-stale');
+  });
+
+  it('applies an event at the same instant or later', () => {
+    expect(freshness(tenantEvent('tenant.delinquent', 'acme', { at: 10 }), record())).toBe('new');
+    expect(freshness(tenantEvent('tenant.delinquent', 'acme', { at: 11 }), record())).toBe('new');
+  });
+
+  it('recognises the very event last applied as a replay, whatever its time', () => {
+    const event = tenantEvent('tenant.churned', 'acme', { at: 10, eventId: 'evt-churn' });
+    expect(freshness(event, record({ lastEventId: eventKey('evt-churn') }))).toBe('replay');
+  });
+
+  it('compares instants, not strings, across offsets', () => {
+    const event = { ...tenantEvent('tenant.delinquent', 'acme'), occurredAt: '2026-11-01T01:09:00+01:00' };
+    expect(freshness(event, record({ lastEventAt: '2026-11-01T00:10:00Z' }))).toBe('stale');
+  });
+});

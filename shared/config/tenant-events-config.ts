@@ -1,6 +1,7 @@
 /** Configuration of the tenant-events function, read from the environment at cold start. */
 import { z } from 'zod';
 import { DEFAULT_FRIENDLY_NAME_TEMPLATE, friendlyNameTemplateProblems } from '../domain/friendly-name.ts';
+import { DEFAULT_TWILIO_BASE_URL, validateTwilioBaseUrl } from '../twilio/base-url.ts';
 import { ENV } from './env-names.ts';
 import { readEnv } from './read-env.ts';
 
@@ -33,6 +34,20 @@ export const tenantEventsConfigSchema = z.object({
     }),
   [ENV.secretRecoveryWindowDays]: integer(7, 30, 30),
   [ENV.secretsKmsKeyId]: z.string().min(1).optional(),
+  [ENV.twilioApiBaseUrl]: z
+    .string()
+    .default(DEFAULT_TWILIO_BASE_URL)
+    .transform((value, ctx) => {
+      try {
+        return validateTwilioBaseUrl(value.trim(), ENV.twilioApiBaseUrl);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an https URL (plain http only for 127.0.0.1, ::1 or localhost)',
+        });
+        return z.NEVER;
+      }
+    }),
   [ENV.twilioMaxAttempts]: integer(1, 10, 4),
   [ENV.tenantConcurrency]: integer(1, 10, 10),
   [ENV.parentCredentialsTtlSeconds]: integer(0, 3600, 300),

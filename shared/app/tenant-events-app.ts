@@ -1,0 +1,125 @@
+/**
+ * The composition root of the tenant-events function: builds the adapters from configuration
+ * once per container (cold start) and exposes the batch entry point the handler calls.
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { TenantEventsConfig } from '../config/tenant-events-config.ts';
+import { peekTenantId } from '../domain/envelope.ts';
+import { createFriendlyNameCodec } from '../domain/friendly-name.ts';
+import { METRICS_NAMESPACE, SERVICE } from '../observability/metric-names.ts';
+import { createPowertoolsObserver } from '../observability/powertools-observer.ts';
+import { processBatch } from '../processing/batch.ts';
+import { createDeadLetterSender } from '../processing/dead-letter.ts';
+import type { RecordObserver } from '../processing/record-observer.ts';
+import { createTenantEventProcessor } from '../processing/tenant-event-processor.ts';
+import {
+  createParentCredentialsSource,
+  type ParentCredentialsSource,
+} from '../secrets/parent-credentials.ts';
+import { createSecretsManagerVault } from '../secrets/tenant-vault.ts';
+import { classifyTwilioError } from '../twilio/classify.ts';
+import { createTwilioAccountsClient } from '../twilio/client.ts';
+import { createTwilioSubaccountGateway } from '../twilio/subaccount-gateway.ts';
+import type { TwilioAccountsApi } from '../twilio/types.ts';
+import { createSecretsManagerClient, createSqsClient } from './aws-clients.ts';
+
+export interface TenantEventsAppOverrides {
+  readonly secretsClient?: SecretsManagerClient;
+  readonly sqsClient?: SQSClient;
+  readonly twilioClient?: TwilioAccountsApi;
+  readonly observer?: RecordObserver;
+  readonly logger?: Logger;
+}
+
+export interface TenantEventsApp {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly parentCredentials: ParentCredentialsSource;
+  handleBatch(event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse>;
+}
+
+/**
+ * Time kept back at the end of an invocation so that a record in progress can finish its secret
+ * writes, and no record starts that could not: a fifth of the invocation, between 0.2 s and 3 s.
+ */
+const reserveMs = (remainingMs: number): number => Math.min(3_000, Math.max(200, remainingMs / 5));
+
+/** Records are ordered per tenant; a message whose tenant cannot be read is its own group. */
+const groupKey = (record: SQSRecord): string => {
+  const tenantId = peekTenantId(record.body);
+  return tenantId === undefined ? `message:${record.messageId}` : `tenant:${tenantId}`;
+};
+
+export const createTenantEventsApp = (
+  config: TenantEventsConfig,
+  overrides: TenantEventsAppOverrides = {},
+): TenantEventsApp => {
+  const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.tenantEvents });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.tenantEvents });
+  const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
+  const parentCredentials = createParentCredentialsSource({
+    client: secretsClient,
+    secretId: config.PARENT_CREDENTIALS_SECRET,
+    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
+  });
+  const twilio =
+    overrides.twilioClient ??
+    createTwilioAccountsClient({
+      credentials: parentCredentials,
+      baseUrl: config.TWILIO_API_BASE_URL,
+      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
+    });
+  const observer = overrides.observer ?? createPowertoolsObserver({ logger, metrics });
+  const processRecord = createTenantEventProcessor({
+    lifecycle: {
+      gateway: createTwilioSubaccountGateway(twilio),
+      vault: createSecretsManagerVault({
+        client: secretsClient,
+        prefix: config.SECRET_PREFIX,
+        kmsKeyId: config.SECRETS_KMS_KEY_ID,
+      }),
+      friendlyNames: createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE),
+      recoveryWindowDays: config.SECRET_RECOVERY_WINDOW_DAYS,
+    },
+    deadLetter: createDeadLetterSender({
+      sqs: overrides.sqsClient ?? createSqsClient(),
+      queueUrl: config.DEAD_LETTER_QUEUE_URL,
+    }),
+    observer,
+    // The deadline below already keeps the reserve back: a record starts only before it.
+    minimumTimeMs: 0,
+    twilioErrorCode: (error) => {
+      const { kind, metricCode } = classifyTwilioError(error);
+      return kind === 'unknown' ? undefined : metricCode;
+    },
+  });
+
+  return {
+    logger,
+    metrics,
+    parentCredentials,
+    handleBatch: async (event, context) => {
+      const remaining = context.getRemainingTimeInMillis();
+      const deadline = Date.now() + remaining - reserveMs(remaining);
+      return processBatch(event.Records, {
+        groupKey,
+        concurrency: config.TENANT_CONCURRENCY,
+        processRecord: (record) => processRecord(record, deadline),
+        onSkipped: (record) =>
+          observer.record({
+            messageId: record.messageId,
+            tenantId: peekTenantId(record.body),
+            outcome: 'skipped',
+            attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+            durationMs: 0,
+            note: 'an earlier record of the same tenant must be retried first',
+          }),
+      });
+    },
+  };
+};

@@ -1,0 +1,56 @@
+/**
+ * Builds a tenant event from command-line input and validates it against the event contract, so
+ * nothing the processor would reject is ever published. Problems are named by their option.
+ */
+import type { z } from 'zod';
+import { type TenantEvent, type TenantEventType, tenantEventSchema } from '../shared/domain/event.ts';
+import { newTenantEvent } from '../shared/publishing/publisher.ts';
+import { CliInputError } from './errors.ts';
+
+export const SHORT_EVENT_TYPES = ['created', 'delinquent', 'reinstated', 'churned'] as const;
+export type ShortEventType = (typeof SHORT_EVENT_TYPES)[number];
+
+export const fullEventType = (type: ShortEventType): TenantEventType => `tenant.${type}`;
+
+export interface EventInput {
+  readonly type: TenantEventType;
+  readonly tenantId: string;
+  readonly tenantName?: string;
+  readonly eventId?: string;
+  /** As typed; validated by the contract (ISO-8601 with an offset or Z). */
+  readonly occurredAt?: string;
+}
+
+const FIELD_LABEL: Readonly<Record<string, string>> = {
+  tenantId: 'tenantId',
+  tenantName: '--name',
+  eventId: '--event-id',
+  occurredAt: '--occurred-at',
+};
+
+export const describeIssues = (issues: readonly z.core.$ZodIssue[]): string =>
+  issues
+    .map((issue) => {
+      const field = String(issue.path[0] ?? '');
+      return `${FIELD_LABEL[field] ?? field}: ${issue.message}`;
+    })
+    .join('; ');
+
+/** A valid event, or a CliInputError listing every problem. */
+export const buildTenantEvent = (input: EventInput, now: Date): TenantEvent => {
+  const event = {
+    ...newTenantEvent(input.type, input.tenantId, {
+      occurredAt: now,
+      ...(input.tenantName === undefined ? {} : { tenantName: input.tenantName }),
+      ...(input.eventId === undefined ? {} : { eventId: input.eventId }),
+    }),
+    ...(input.occurredAt === undefined ? {} : { occurredAt: input.occurredAt }),
+  };
+  const parsed = tenantEventSchema.safeParse(event);
+  if (!parsed.success) {
+    throw new CliInputError(`invalid ${input.type} event: ${describeIssues(parsed.error.issues)}`, {
+      tenantId: input.tenantId,
+    });
+  }
+  return parsed.data;
+};

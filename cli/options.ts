@@ -1,0 +1,32 @@
+/** Options shared by several commands, declared once so their names and help never differ. */
+import { type Command, Option } from 'commander';
+import { TENANT_EVENTS_QUEUE_URL } from '../shared/config/cli-config.ts';
+import { ENV } from '../shared/config/env-names.ts';
+
+export const addQueueUrlOption = (command: Command): Command =>
+  command.addOption(
+    new Option('--queue-url <url>', `tenant-events queue URL (default: $${TENANT_EVENTS_QUEUE_URL})`),
+  );
+
+export const addDlqUrlOption = (command: Command): Command =>
+  command.addOption(
+    new Option('--dlq-url <url>', `dead-letter queue URL (default: $${ENV.deadLetterQueueUrl})`),
+  );
+
+export const addSecretOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option(
+        '--secret-prefix <prefix>',
+        `tenant secret name prefix (default: $${ENV.secretPrefix}, else "tenants")`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--parent-secret <id>',
+        `name or ARN of the main Twilio account secret (default: $${ENV.parentCredentialsSecret})`,
+      ),
+    );
+
+export const addJsonOption = (command: Command): Command =>
+  command.option('--json', 'print JSON instead of a table');

@@ -1,0 +1,101 @@
+import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/observability/metric-names.ts';
+import type { LogLevel } from '../config.ts';
+import { DEPS_LOCK_FILE, REPO_ROOT } from '../paths.ts';
+
+/** The newest Node.js runtime Lambda and aws-cdk-lib offer. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+// The project's sources are ESM; bundled CommonJS dependencies still call `require` for Node
+// built-ins, which an ES module lacks, so the bundle recreates it.
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * One esbuild configuration for every function. Bundling runs locally with the project's own
+ * esbuild (never Docker), so `cdk synth` needs no network or daemon.
+ *
+ * The AWS SDK v3 is bundled rather than taken from the runtime: it pins the version the tests
+ * ran against (the runtime's copy changes without notice) and costs about 300-330 KiB of minified
+ * bundle per function. Measurements are in docs/deploy.md.
+ */
+export const BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: CREATE_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  // Stack traces only need file and line; embedding sources would double the map's size.
+  sourcesContent: false,
+  bundleAwsSDK: true,
+};
+
+export interface ProvisionerFunctionProps {
+  /** Absolute path of the handler module; it exports `handler`. */
+  readonly entry: string;
+  /** Powertools service name, also the `service` metric dimension. */
+  readonly serviceName: string;
+  readonly description: string;
+  /** Variables shared by every function (see `functionEnvironment`). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Maximum run time of one invocation. */
+  readonly timeout: Duration;
+  /** Memory in MiB; CPU scales with it. */
+  readonly memorySize: number;
+  /** Retention of the function's own log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** Powertools log level. */
+  readonly logLevel: LogLevel;
+}
+
+/**
+ * A bundled Node.js function with its own log group and its own role. The role starts empty
+ * except for writing to that log group (the managed AWSLambdaBasicExecutionRole would allow
+ * writing to any log group); each owner grants the rest.
+ */
+export class ProvisionerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProvisionerFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.serviceName} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: DEPS_LOCK_FILE,
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      // Graviton: cheaper per GB-second and nothing in the bundle is architecture-specific.
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      role: this.role,
+      logGroup: this.logGroup,
+      bundling: BUNDLING,
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+      },
+    });
+  }
+}

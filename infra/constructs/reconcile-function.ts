@@ -1,0 +1,59 @@
+import type { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { SERVICE } from '../../shared/observability/metric-names.ts';
+import type { LogLevel } from '../config.ts';
+import { HANDLER_ENTRY } from '../paths.ts';
+import { ProvisionerFunction } from './provisioner-function.ts';
+import type { TenantSecrets } from './tenant-secrets.ts';
+
+export interface ReconcileFunctionProps {
+  readonly parentCredentials: secretsmanager.ISecret;
+  readonly tenantSecrets: TenantSecrets;
+  readonly environment: Readonly<Record<string, string>>;
+  /** EventBridge schedule expression. @default 'rate(1 day)' */
+  readonly schedule?: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logLevel: LogLevel;
+}
+
+/**
+ * The scheduled drift check: compares Twilio subaccounts with tenant secrets and reports what
+ * differs. It only reads: the parent credentials, the secret list, and tenant secrets.
+ */
+export class ReconcileFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly schedule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ReconcileFunctionProps) {
+    super(scope, id);
+
+    const { function: fn, role } = new ProvisionerFunction(this, 'Handler', {
+      entry: HANDLER_ENTRY.reconcile,
+      serviceName: SERVICE.reconcile,
+      description: 'Reports drift between Twilio subaccounts and tenant secrets',
+      environment: props.environment,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    });
+    this.function = fn;
+
+    props.parentCredentials.grantRead(role);
+    props.tenantSecrets.grantList(role);
+    props.tenantSecrets.grantRead(role);
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Runs the subaccount drift check',
+      schedule: events.Schedule.expression(props.schedule ?? 'rate(1 day)'),
+      targets: [new targets.LambdaFunction(fn)],
+    });
+  }
+}

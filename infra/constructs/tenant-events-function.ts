@@ -1,0 +1,70 @@
+import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SERVICE } from '../../shared/observability/metric-names.ts';
+import type { LogLevel } from '../config.ts';
+import { HANDLER_ENTRY } from '../paths.ts';
+import { ProvisionerFunction } from './provisioner-function.ts';
+import type { TenantSecrets } from './tenant-secrets.ts';
+
+/** The largest batch a FIFO event source accepts. */
+export const TENANT_EVENTS_BATCH_SIZE = 10;
+
+export interface TenantEventsFunctionProps {
+  /** The FIFO queue the function consumes. */
+  readonly queue: sqs.IQueue;
+  /** Where the handler sends permanent failures itself. */
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly parentCredentials: secretsmanager.ISecret;
+  readonly tenantSecrets: TenantSecrets;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Maximum concurrent invocations by the event source (2..1000). @default 5 */
+  readonly maxConcurrency?: number;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logLevel: LogLevel;
+}
+
+/**
+ * The lifecycle function: consumes the tenant-event queue in batches of 10 and reports
+ * per-message failures, so one bad tenant does not redeliver a whole batch.
+ */
+export class TenantEventsFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: TenantEventsFunctionProps) {
+    super(scope, id);
+
+    const { function: fn, role } = new ProvisionerFunction(this, 'Handler', {
+      entry: HANDLER_ENTRY.tenantEvents,
+      serviceName: SERVICE.tenantEvents,
+      description: 'Turns tenant lifecycle events into Twilio subaccount actions',
+      environment: props.environment,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    });
+    this.function = fn;
+
+    props.parentCredentials.grantRead(role);
+    props.tenantSecrets.grantLifecycle(role);
+    // Only SendMessage: grantSendMessages would add GetQueueAttributes/GetQueueUrl the handler never calls.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
+    );
+    fn.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: TENANT_EVENTS_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 5,
+      }),
+    );
+  }
+}

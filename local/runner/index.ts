@@ -1,0 +1,15 @@
+export { settleBatch } from './batch-response.ts';
+export {
+  DrainTimeoutError,
+  ExecutionEnvironmentExitedError,
+  HandlerInitError,
+  InvalidBatchResponseError,
+  InvocationTimeoutError,
+  RemoteHandlerError,
+  RunnerOptionError,
+} from './errors.ts';
+export { type ContextInit, createLambdaContext } from './lambda-context.ts';
+export type { EventSourceRunnerOptions, HandlerModuleOptions, SqsBatchHandler } from './options.ts';
+export type { InvocationOutcome, InvocationReport, RunnerStats } from './report.ts';
+export { type EventSourceRunner, startEventSourceRunner } from './runner.ts';
+export { toLambdaMessageAttributes, toSqsRecord } from './sqs-event.ts';

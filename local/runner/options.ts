@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { RunnerOptionError } from './errors.ts';
+import type { InvocationReport } from './report.ts';
+
+// biome-ignore lint/suspicious/noConfusingVoidType: Lambda handlers may resolve with nothing.
+export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface HandlerModuleOptions {
+  /** File of the handler module (absolute, or relative to the working directory); `.ts` is loaded through tsx. */
+  path: string;
+  /** Named export holding the handler (default `handler`). */
+  exportName?: string;
+  /** Environment of the execution environment, merged over `process.env`. */
+  env?: Record<string, string>;
+}
+
+interface CommonRunnerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  /** Records per invocation, 1..10 (the SQS ReceiveMessage maximum). Default 10. */
+  batchSize?: number;
+  /** Concurrent invocations (pollers / execution environments), >= 1. Default 2. */
+  maxConcurrency?: number;
+  /** Function timeout; the whole batch fails when an invocation outlives it. Default 30000. */
+  functionTimeoutMs?: number;
+  functionName?: string;
+  memoryLimitInMB?: number;
+  /** Long-polling wait of each ReceiveMessage, 0..20 s. Default 1 so `stop()` stays quick. */
+  waitTimeSeconds?: number;
+  /** Keep gathering records for up to this long before invoking with a partial batch. Default 0. */
+  maximumBatchingWindowMs?: number;
+  onInvocation?: (report: InvocationReport) => void;
+  log?: (line: string) => void;
+}
+
+export type EventSourceRunnerOptions = CommonRunnerOptions &
+  (
+    | { handler: SqsBatchHandler; handlerModule?: undefined }
+    | { handlerModule: HandlerModuleOptions; handler?: undefined }
+  );
+
+export type HandlerSource =
+  | { kind: 'in-process'; handler: SqsBatchHandler }
+  | { kind: 'module'; moduleUrl: string; exportName: string; env: Record<string, string> };
+
+export interface ResolvedRunnerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  accountId: string;
+  batchSize: number;
+  maxConcurrency: number;
+  functionTimeoutMs: number;
+  functionName: string;
+  memoryLimitInMB: number;
+  waitTimeSeconds: number;
+  maximumBatchingWindowMs: number;
+  handlerSource: HandlerSource;
+  onInvocation: (report: InvocationReport) => void;
+  log: (line: string) => void;
+}
+
+/** Lambda's smallest memory setting, and its default. */
+const DEFAULT_MEMORY_MB = 128;
+/** Lambda function names: letters, digits, hyphens, underscores, up to 64 characters. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SQS_ARN = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_.-]+$/;
+
+/** Validates every option once, up front, so a bad setup fails before any poller starts. */
+export const resolveRunnerOptions = (options: EventSourceRunnerOptions): ResolvedRunnerOptions => {
+  requireValue('sqs', options.sqs);
+  requireNonEmpty('queueUrl', options.queueUrl);
+  requireNonEmpty('region', options.region);
+  const arn = SQS_ARN.exec(options.queueArn ?? '');
+  if (arn === null) throw new RunnerOptionError('queueArn', `"${options.queueArn}" is not an SQS queue ARN`);
+  const functionName = options.functionName ?? 'local-sqs-consumer';
+  if (!FUNCTION_NAME.test(functionName)) {
+    throw new RunnerOptionError('functionName', 'must be 1-64 letters, digits, hyphens or underscores');
+  }
+  return {
+    sqs: options.sqs,
+    queueUrl: options.queueUrl,
+    queueArn: options.queueArn,
+    region: options.region,
+    accountId: arn[2] ?? '000000000000',
+    batchSize: integerIn('batchSize', options.batchSize ?? 10, 1, 10),
+    maxConcurrency: integerIn('maxConcurrency', options.maxConcurrency ?? 2, 1, Number.MAX_SAFE_INTEGER),
+    functionTimeoutMs: positive('functionTimeoutMs', options.functionTimeoutMs ?? 30_000),
+    functionName,
+    memoryLimitInMB: integerIn('memoryLimitInMB', options.memoryLimitInMB ?? DEFAULT_MEMORY_MB, 128, 10_240),
+    waitTimeSeconds: integerIn('waitTimeSeconds', options.waitTimeSeconds ?? 1, 0, 20),
+    maximumBatchingWindowMs: integerIn(
+      'maximumBatchingWindowMs',
+      options.maximumBatchingWindowMs ?? 0,
+      0,
+      300_000,
+    ),
+    handlerSource: resolveHandlerSource(options),
+    onInvocation: optionalFunction('onInvocation', options.onInvocation) ?? (() => {}),
+    log: optionalFunction('log', options.log) ?? (() => {}),
+  };
+};
+
+const resolveHandlerSource = (options: EventSourceRunnerOptions): HandlerSource => {
+  const hasHandler = options.handler !== undefined;
+  const hasModule = options.handlerModule !== undefined;
+  if (hasHandler === hasModule) {
+    throw new RunnerOptionError('handler', 'pass exactly one of "handler" and "handlerModule"');
+  }
+  if (options.handler !== undefined) {
+    if (typeof options.handler !== 'function') throw new RunnerOptionError('handler', 'must be a function');
+    return { kind: 'in-process', handler: options.handler };
+  }
+  const module = options.handlerModule as HandlerModuleOptions;
+  requireNonEmpty('handlerModule.path', module.path);
+  const file = resolve(module.path);
+  if (!existsSync(file)) throw new RunnerOptionError('handlerModule.path', `no file at ${file}`);
+  const exportName = module.exportName ?? 'handler';
+  requireNonEmpty('handlerModule.exportName', exportName);
+  return { kind: 'module', moduleUrl: pathToFileURL(file).href, exportName, env: { ...(module.env ?? {}) } };
+};
+
+const requireValue = (option: string, value: unknown): void => {
+  if (value === undefined || value === null) throw new RunnerOptionError(option, 'is required');
+};
+
+const requireNonEmpty = (option: string, value: unknown): void => {
+  if (typeof value !== 'string' || value.length === 0)
+    throw new RunnerOptionError(option, 'must be a non-empty string');
+};
+
+const integerIn = (option: string, value: number, min: number, max: number): number => {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new RunnerOptionError(option, `must be an integer ${range}, got ${value}`);
+  }
+  return value;
+};
+
+const positive = (option: string, value: number): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RunnerOptionError(option, `must be a number > 0, got ${value}`);
+  }
+  return value;
+};
+
+const optionalFunction = <T>(option: string, value: T | undefined): T | undefined => {
+  if (value !== undefined && typeof value !== 'function')
+    throw new RunnerOptionError(option, 'must be a function');
+  return value;
+};

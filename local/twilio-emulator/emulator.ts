@@ -1,0 +1,62 @@
+/** Starts the stateful Accounts emulator on loopback HTTP. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toAccountJson } from './account-json.ts';
+import { FaultBook } from './faults.ts';
+import { resolveOptions } from './options.ts';
+import { handleRequest } from './pipeline.ts';
+import { RequestRecorder } from './recorder.ts';
+import { AccountStore } from './store.ts';
+import type { TwilioEmulator, TwilioEmulatorOptions } from './types.ts';
+
+const listen = (server: Server, port: number, host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets and requests held by a latency fault would otherwise delay close.
+    server.closeAllConnections();
+  });
+
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+export const startTwilioEmulator = async (options: TwilioEmulatorOptions = {}): Promise<TwilioEmulator> => {
+  const config = resolveOptions(options);
+  const store = new AccountStore(config);
+  const recorder = new RequestRecorder();
+  const faults = new FaultBook(config.random, (kind) => recorder.countFault(kind));
+  const deps = { store, faults, recorder, log: config.log };
+  const server = createServer((req, res) => {
+    handleRequest(deps, req, res).catch(() => req.socket.destroy());
+  });
+  const port = await listen(server, config.port, config.host);
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(config.host)}:${port}`,
+    accountSid: store.main.sid,
+    get authToken() {
+      return store.main.authToken;
+    },
+    close: () => {
+      closing ??= closeServer(server);
+      return closing;
+    },
+    injectFault: (rule) => faults.inject(rule),
+    clearFaults: () => faults.clear(),
+    stats: () => recorder.stats(),
+    resetStats: () => recorder.reset(),
+    requestLog: () => recorder.log(),
+    issuedAuthTokens: () => store.issuedTokens(),
+    issuedSecrets: () => [...store.issuedTokens(), ...store.apiKeySecrets()],
+    accounts: () => store.all().map(toAccountJson),
+    createApiKey: () => store.createApiKey(),
+    rotateAuthToken: () => store.rotateMainToken(),
+  };
+};

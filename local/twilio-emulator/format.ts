@@ -1,0 +1,27 @@
+/** Wire formats of the Accounts resource: RFC 2822 dates, SIDs, tokens, default FriendlyName. */
+import { randomBytes } from 'node:crypto';
+
+export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+export const AUTH_TOKEN_PATTERN = /^[0-9a-fA-F]{32}$/;
+export const API_KEY_SID_PATTERN = /^SK[0-9a-fA-F]{32}$/;
+
+const hex32 = (): string => randomBytes(16).toString('hex');
+
+export const newAccountSid = (): string => `AC${hex32()}`;
+export const newAuthToken = (): string => hex32();
+export const newApiKeySid = (): string => `SK${hex32()}`;
+export const newRequestSid = (): string => `RQ${hex32()}`;
+
+/** `Thu, 30 Jul 2015 20:00:00 +0000`: Twilio writes GMT as a numeric offset. */
+export const toRfc2822 = (date: Date): string => date.toUTCString().replace(/ GMT$/, ' +0000');
+
+const pad2 = (value: number): string => String(value).padStart(2, '0');
+
+/** `SubAccount Created at {YYYY-MM-DD HH:MM meridian}`, in UTC with a 12-hour clock. */
+export const defaultFriendlyName = (date: Date): string => {
+  const hours = date.getUTCHours();
+  const hour12 = hours % 12 === 0 ? 12 : hours % 12;
+  const meridian = hours < 12 ? 'am' : 'pm';
+  const day = `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
+  return `SubAccount Created at ${day} ${pad2(hour12)}:${pad2(date.getUTCMinutes())} ${meridian}`;
+};

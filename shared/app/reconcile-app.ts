@@ -1,0 +1,99 @@
+/**
+ * The composition root of the reconcile function: builds the Twilio client and the Secrets
+ * Manager client once per container, and exposes one drift check per scheduled invocation. Each
+ * finding is one structured log line; the finding count is one EMF metric the alarms watch.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ReconcileConfig } from '../config/reconcile-config.ts';
+import { createFriendlyNameCodec } from '../domain/friendly-name.ts';
+import { DRIFT_METRIC, METRICS_NAMESPACE, SERVICE } from '../observability/metric-names.ts';
+import { type DriftKind, runReconcile } from '../reconcile/index.ts';
+import {
+  createParentCredentialsSource,
+  type ParentCredentialsSource,
+} from '../secrets/parent-credentials.ts';
+import { createTwilioAccountsClient } from '../twilio/client.ts';
+import type { TwilioAccountsApi } from '../twilio/types.ts';
+import { createSecretsManagerClient } from './aws-clients.ts';
+
+export interface ReconcileAppOverrides {
+  readonly secretsClient?: SecretsManagerClient;
+  readonly twilioClient?: TwilioAccountsApi;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** What an invocation returns (and logs): counts only, never an identifier of a credential. */
+export interface ReconcileSummary {
+  readonly drift: number;
+  readonly byKind: Readonly<Partial<Record<DriftKind, number>>>;
+  readonly subaccountsChecked: number;
+  readonly secretsChecked: number;
+  readonly ignoredSubaccounts: number;
+  readonly unmanagedSecrets: number;
+}
+
+export interface ReconcileApp {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly parentCredentials: ParentCredentialsSource;
+  run(options?: { deadline?: number }): Promise<ReconcileSummary>;
+}
+
+const countByKind = (kinds: readonly DriftKind[]): Partial<Record<DriftKind, number>> => {
+  const counts: Partial<Record<DriftKind, number>> = {};
+  for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+};
+
+export const createReconcileApp = (
+  config: ReconcileConfig,
+  overrides: ReconcileAppOverrides = {},
+): ReconcileApp => {
+  const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.reconcile });
+  const metrics =
+    overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.reconcile });
+  const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
+  const parentCredentials = createParentCredentialsSource({
+    client: secretsClient,
+    secretId: config.PARENT_CREDENTIALS_SECRET,
+    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
+  });
+  const twilio =
+    overrides.twilioClient ??
+    createTwilioAccountsClient({
+      credentials: parentCredentials,
+      baseUrl: config.TWILIO_API_BASE_URL,
+      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
+    });
+  const codec = createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE);
+
+  return {
+    logger,
+    metrics,
+    parentCredentials,
+    run: async (options = {}) => {
+      const report = await runReconcile(
+        { twilio, secretsClient, secretPrefix: config.SECRET_PREFIX, codec },
+        options,
+      );
+      for (const finding of report.findings) logger.warn(`drift ${finding.kind}`, { ...finding });
+      for (const secret of report.unmanagedSecrets) {
+        logger.info('secret under the prefix is not managed by this service', { ...secret });
+      }
+      metrics.addMetric(DRIFT_METRIC, MetricUnit.Count, report.findings.length);
+      const summary: ReconcileSummary = {
+        drift: report.findings.length,
+        byKind: countByKind(report.findings.map((finding) => finding.kind)),
+        subaccountsChecked: report.subaccountsChecked,
+        secretsChecked: report.secretsChecked,
+        ignoredSubaccounts: report.ignoredSubaccounts,
+        unmanagedSecrets: report.unmanagedSecrets.length,
+      };
+      logger.info('reconcile finished', { ...summary });
+      return summary;
+    },
+  };
+};

@@ -1,0 +1,126 @@
+/**
+ * Settings of the operator CLI (`tenants`): each comes from a command-line option or, when the
+ * option is absent, from the same environment variable the functions read. Validated once per
+ * run; every problem names both the option and the variable.
+ */
+import { z } from 'zod';
+import { DEFAULT_FRIENDLY_NAME_TEMPLATE, friendlyNameTemplateProblems } from '../domain/friendly-name.ts';
+import { DEFAULT_TWILIO_BASE_URL, validateTwilioBaseUrl } from '../twilio/base-url.ts';
+import { ENV } from './env-names.ts';
+import { ConfigurationError } from './errors.ts';
+import { readEnv } from './read-env.ts';
+
+/** The source queue producers publish to; only the CLI needs its URL. */
+export const TENANT_EVENTS_QUEUE_URL = 'TENANT_EVENTS_QUEUE_URL';
+
+export const DEFAULT_SECRET_PREFIX = 'tenants';
+
+/** The options a command may take, as commander names them. */
+export interface CliFlags {
+  readonly queueUrl?: string;
+  readonly dlqUrl?: string;
+  readonly secretPrefix?: string;
+  readonly parentSecret?: string;
+}
+
+/** How each setting is named in errors: the option first, then the variable. */
+const NAME = {
+  queueUrl: `--queue-url (${TENANT_EVENTS_QUEUE_URL})`,
+  dlqUrl: `--dlq-url (${ENV.deadLetterQueueUrl})`,
+  secretPrefix: `--secret-prefix (${ENV.secretPrefix})`,
+  parentSecret: `--parent-secret (${ENV.parentCredentialsSecret})`,
+  friendlyNameTemplate: ENV.friendlyNameTemplate,
+  twilioApiBaseUrl: ENV.twilioApiBaseUrl,
+  recoveryWindowDays: ENV.secretRecoveryWindowDays,
+} as const;
+
+const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,200}$/;
+
+const schema = z.object({
+  [NAME.queueUrl]: z.url({ message: 'must be the queue URL' }).optional(),
+  [NAME.dlqUrl]: z.url({ message: 'must be the dead-letter queue URL' }).optional(),
+  [NAME.secretPrefix]: z
+    .string()
+    .regex(SECRET_PREFIX, 'must be 1..200 of letters, digits and /_+=.@-')
+    .refine((value) => !value.endsWith('/'), 'must not end with "/"')
+    .default(DEFAULT_SECRET_PREFIX),
+  [NAME.parentSecret]: z.string().min(1).optional(),
+  [NAME.friendlyNameTemplate]: z
+    .string()
+    .default(DEFAULT_FRIENDLY_NAME_TEMPLATE)
+    .superRefine((template, ctx) => {
+      for (const problem of friendlyNameTemplateProblems(template))
+        ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  [NAME.twilioApiBaseUrl]: z
+    .string()
+    .default(DEFAULT_TWILIO_BASE_URL)
+    .transform((value, ctx) => {
+      try {
+        return validateTwilioBaseUrl(value.trim(), ENV.twilioApiBaseUrl);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an https URL (plain http only for 127.0.0.1, ::1 or localhost)',
+        });
+        return z.NEVER;
+      }
+    }),
+  [NAME.recoveryWindowDays]: z.coerce
+    .number()
+    .int('must be an integer 7..30')
+    .min(7, 'must be an integer 7..30')
+    .max(30, 'must be an integer 7..30')
+    .default(30),
+});
+
+export interface CliConfig {
+  readonly queueUrl?: string;
+  readonly deadLetterQueueUrl?: string;
+  readonly secretPrefix: string;
+  readonly parentCredentialsSecret?: string;
+  readonly friendlyNameTemplate: string;
+  readonly twilioApiBaseUrl: string;
+  /** Only used to tell when a retired secret is deleted for good. */
+  readonly secretRecoveryWindowDays: number;
+}
+
+/** Options win over variables; an empty option or variable counts as unset. */
+export const readCliConfig = (
+  flags: CliFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): CliConfig => {
+  const read = readEnv(schema, {
+    [NAME.queueUrl]: flags.queueUrl ?? env[TENANT_EVENTS_QUEUE_URL],
+    [NAME.dlqUrl]: flags.dlqUrl ?? env[ENV.deadLetterQueueUrl],
+    [NAME.secretPrefix]: flags.secretPrefix ?? env[ENV.secretPrefix],
+    [NAME.parentSecret]: flags.parentSecret ?? env[ENV.parentCredentialsSecret],
+    [NAME.friendlyNameTemplate]: env[ENV.friendlyNameTemplate],
+    [NAME.twilioApiBaseUrl]: env[ENV.twilioApiBaseUrl],
+    [NAME.recoveryWindowDays]: env[ENV.secretRecoveryWindowDays],
+  });
+  return {
+    queueUrl: read[NAME.queueUrl],
+    deadLetterQueueUrl: read[NAME.dlqUrl],
+    secretPrefix: read[NAME.secretPrefix],
+    parentCredentialsSecret: read[NAME.parentSecret],
+    friendlyNameTemplate: read[NAME.friendlyNameTemplate],
+    twilioApiBaseUrl: read[NAME.twilioApiBaseUrl],
+    secretRecoveryWindowDays: read[NAME.recoveryWindowDays],
+  };
+};
+
+const REQUIRED_NAME = {
+  queueUrl: NAME.queueUrl,
+  deadLetterQueueUrl: NAME.dlqUrl,
+  parentCredentialsSecret: NAME.parentSecret,
+} as const;
+
+export type RequiredCliSetting = keyof typeof REQUIRED_NAME;
+
+/** The value of a setting this command cannot do without. */
+export const requireCliSetting = (config: CliConfig, setting: RequiredCliSetting): string => {
+  const value = config[setting];
+  if (value === undefined) throw new ConfigurationError([`${REQUIRED_NAME[setting]}: is required`]);
+  return value;
+};

@@ -1,0 +1,143 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../../shared/config/env-names.ts';
+import { METRICS_NAMESPACE, SERVICE } from '../../../shared/observability/metric-names.ts';
+import { resourceOf, synthStack } from './synth.ts';
+
+describe('functions', () => {
+  const { template } = synthStack();
+  const tenantEvents = resourceOf(template, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
+  const reconcile = resourceOf(template, 'AWS::Lambda::Function', 'ReconcileHandlerFunction');
+  const dlq = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsDeadLetterQueue');
+  const queue = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsQueue');
+
+  it('are exactly the two handlers', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  it.each([
+    ['tenant-events', tenantEvents],
+    ['reconcile', reconcile],
+  ])('%s runs on Node.js 24 / arm64 with the exported handler', (_name, fn) => {
+    expect(fn.properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+    });
+  });
+
+  const sharedEnvironment = {
+    [ENV.secretPrefix]: 'tenants',
+    [ENV.parentCredentialsSecret]: 'subaccount-provisioner/parent-credentials',
+    [ENV.deadLetterQueueUrl]: { Ref: dlq.id },
+    [ENV.friendlyNameTemplate]: 'tenant:{tenantId}',
+    [ENV.secretRecoveryWindowDays]: '30',
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+
+  it('give both functions the same environment from the shared ENV names', () => {
+    expect(tenantEvents.properties.Environment).toEqual({
+      Variables: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE.tenantEvents },
+    });
+    expect(reconcile.properties.Environment).toEqual({
+      Variables: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE.reconcile },
+    });
+  });
+
+  it('passes configured values through', () => {
+    const custom = synthStack({
+      secretPrefix: 'acme/tenants',
+      parentCredentialsSecret: 'acme/twilio-main',
+      friendlyNameTemplate: 'acme:{tenantId}',
+      secretRecoveryWindowDays: '7',
+      logLevel: 'warn',
+      memoryMiB: '1024',
+    }).template;
+    const fn = resourceOf(custom, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
+    expect(fn.properties.MemorySize).toBe(1024);
+    expect((fn.properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      [ENV.secretPrefix]: 'acme/tenants',
+      [ENV.parentCredentialsSecret]: 'acme/twilio-main',
+      [ENV.friendlyNameTemplate]: 'acme:{tenantId}',
+      [ENV.secretRecoveryWindowDays]: '7',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+  });
+
+  it('sets SECRETS_KMS_KEY_ID only when a key is configured', () => {
+    const variables = (tenantEvents.properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(variables[ENV.secretsKmsKeyId]).toBeUndefined();
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    synthStack({ kmsKeyArn: keyArn }).template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.secretsKmsKeyId]: keyArn }) },
+    });
+    const created = synthStack({ createKmsKey: 'true' }).template;
+    const key = resourceOf(created, 'AWS::KMS::Key', 'TenantSecretsEncryptionKey');
+    created.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [ENV.secretsKmsKeyId]: { 'Fn::GetAtt': [key.id, 'Arn'] } }),
+      },
+    });
+  });
+
+  it('uses the configured timeout for the lifecycle function and a longer one for reconcile', () => {
+    expect(tenantEvents.properties.Timeout).toBe(30);
+    expect(reconcile.properties.Timeout).toBe(300);
+  });
+
+  it('writes each function to its own log group with the configured retention', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    for (const [fn, prefix] of [
+      [tenantEvents, 'TenantEventsFunctionHandlerLogGroup'],
+      [reconcile, 'ReconcileHandlerLogGroup'],
+    ] as const) {
+      const logGroup = resourceOf(template, 'AWS::Logs::LogGroup', prefix);
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: logGroup.properties,
+        DeletionPolicy: 'Retain',
+      });
+      expect(logGroup.properties.RetentionInDays).toBe(30);
+      expect(fn.properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup.id } });
+    }
+    const custom = synthStack({ logRetentionDays: '90' }).template;
+    expect(
+      Object.values(custom.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.RetentionInDays),
+    ).toEqual([90, 90]);
+  });
+
+  it('consumes the queue in batches of 10, reporting item failures, with bounded concurrency', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue.id, 'Arn'] },
+      FunctionName: { Ref: tenantEvents.id },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    synthStack({ maxConcurrency: '50' }).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 50 },
+    });
+  });
+
+  it('runs reconcile on a daily schedule by default, or the configured one', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcile.id, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [reconcile.id, 'Arn'] },
+    });
+    synthStack({ reconcileSchedule: 'cron(0 3 * * ? *)' }).template.hasResourceProperties(
+      'AWS::Events::Rule',
+      {
+        ScheduleExpression: 'cron(0 3 * * ? *)',
+      },
+    );
+  });
+});

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { TENANT_SECRET_LIFECYCLE_ACTIONS } from '../../../infra/constructs/tenant-secrets.ts';
+import { actionsOf, renderArn, resourceOf, roleStatements, type Statement, synthStack } from './synth.ts';
+
+const ARN_PREFIX = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:';
+const PARENT_PATTERN = `${ARN_PREFIX}subaccount-provisioner/parent-credentials-??????`;
+const TENANT_PATTERN = `${ARN_PREFIX}tenants/*`;
+
+/** A statement as `{ actions, resource }` with ARNs rendered readable. */
+const summarize = (statement: Statement) => ({
+  actions: [...actionsOf(statement)].sort(),
+  resource: renderArn(statement.Resource),
+  ...(statement.Condition === undefined ? {} : { condition: statement.Condition }),
+});
+
+const allPolicyStatements = (template: ReturnType<typeof synthStack>['template']): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
+
+describe('IAM', () => {
+  const { template } = synthStack();
+  const logGroupArn = (prefix: string) => ({
+    'Fn::GetAtt': [resourceOf(template, 'AWS::Logs::LogGroup', prefix).id, 'Arn'],
+  });
+  const queueArn = (prefix: string) => ({
+    'Fn::GetAtt': [resourceOf(template, 'AWS::SQS::Queue', prefix).id, 'Arn'],
+  });
+
+  it('grants the lifecycle function exactly what it uses', () => {
+    expect(roleStatements(template, 'TenantEventsFunctionHandlerRole').map(summarize)).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resource: JSON.stringify(logGroupArn('TenantEventsFunctionHandlerLogGroup')),
+      },
+      {
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resource: PARENT_PATTERN,
+      },
+      { actions: [...TENANT_SECRET_LIFECYCLE_ACTIONS].sort(), resource: TENANT_PATTERN },
+      { actions: ['sqs:SendMessage'], resource: JSON.stringify(queueArn('TenantEventsDeadLetterQueue')) },
+      {
+        actions: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        resource: JSON.stringify(queueArn('TenantEventsQueue')),
+      },
+    ]);
+    expect([...TENANT_SECRET_LIFECYCLE_ACTIONS].sort()).toEqual([
+      'secretsmanager:CreateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:RestoreSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:UntagResource',
+      'secretsmanager:UpdateSecret',
+    ]);
+  });
+
+  it('lets reconcile only read: parent credentials, the secret list, tenant secrets', () => {
+    expect(roleStatements(template, 'ReconcileHandlerRole').map(summarize)).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resource: JSON.stringify(logGroupArn('ReconcileHandlerLogGroup')),
+      },
+      {
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resource: PARENT_PATTERN,
+      },
+      { actions: ['secretsmanager:ListSecrets'], resource: '*' },
+      {
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resource: TENANT_PATTERN,
+      },
+    ]);
+  });
+
+  it('has no wildcard action anywhere, and Resource "*" only for ListSecrets', () => {
+    for (const context of [{}, { createKmsKey: 'true', alarmEmail: 'ops@example.com' }]) {
+      const statements = allPolicyStatements(synthStack(context).template);
+      expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+      expect(statements.filter((s) => JSON.stringify(s.Resource).includes('"*"')).map(actionsOf)).toEqual([
+        ['secretsmanager:ListSecrets'],
+      ]);
+    }
+  });
+
+  it('uses no managed policies (no AWSLambdaBasicExecutionRole)', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('never creates the parent-credentials secret', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it.each([
+    [
+      'a complete ARN exactly',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/parent-AbC123',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/parent-AbC123',
+    ],
+    [
+      'a partial ARN with the random suffix pattern',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/parent',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme/parent-??????',
+    ],
+    ['a name in this account and region', 'acme/parent', `${ARN_PREFIX}acme/parent-??????`],
+  ])('grants the parent secret given as %s', (_label, configured, expected) => {
+    const statements = roleStatements(
+      synthStack({ parentCredentialsSecret: configured }).template,
+      'TenantEventsFunctionHandlerRole',
+    );
+    const parent = statements.filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))[0]!;
+    expect(renderArn(parent.Resource)).toBe(expected);
+  });
+
+  it('scopes tenant secrets to the configured prefix', () => {
+    const statements = roleStatements(
+      synthStack({ secretPrefix: 'acme/t' }).template,
+      'TenantEventsFunctionHandlerRole',
+    );
+    const lifecycle = statements.find((s) => actionsOf(s).includes('secretsmanager:CreateSecret'))!;
+    expect(renderArn(lifecycle.Resource)).toBe(`${ARN_PREFIX}acme/t/*`);
+  });
+
+  describe('customer-managed key for tenant secrets', () => {
+    const viaSecretsManager = {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    };
+
+    it('creates a rotated, retained key and grants its use through Secrets Manager only', () => {
+      const custom = synthStack({ createKmsKey: 'true' }).template;
+      const key = resourceOf(custom, 'AWS::KMS::Key', 'TenantSecretsEncryptionKey');
+      expect(key.properties.EnableKeyRotation).toBe(true);
+      custom.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      const keyArn = JSON.stringify({ 'Fn::GetAtt': [key.id, 'Arn'] });
+      const kmsOf = (rolePrefix: string) =>
+        roleStatements(custom, rolePrefix)
+          .filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))
+          .map(summarize);
+      expect(kmsOf('TenantEventsFunctionHandlerRole')).toEqual([
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: keyArn, condition: viaSecretsManager },
+      ]);
+      expect(kmsOf('ReconcileHandlerRole')).toEqual([
+        { actions: ['kms:Decrypt'], resource: keyArn, condition: viaSecretsManager },
+      ]);
+    });
+
+    it('grants an existing key by ARN without creating one', () => {
+      const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const custom = synthStack({ kmsKeyArn: keyArn }).template;
+      custom.resourceCountIs('AWS::KMS::Key', 0);
+      const kms = roleStatements(custom, 'TenantEventsFunctionHandlerRole').filter((s) =>
+        actionsOf(s).includes('kms:Decrypt'),
+      );
+      expect(kms.map(summarize)).toEqual([
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: keyArn, condition: viaSecretsManager },
+      ]);
+    });
+
+    it('grants no KMS access without a customer-managed key', () => {
+      expect(
+        allPolicyStatements(template)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('kms:')),
+      ).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { synthStack } from './synth.ts';
+
+const VARIANTS: Record<string, Record<string, string>> = {
+  defaults: {},
+  'alarm email + created key': { alarmEmail: 'ops@example.com', createKmsKey: 'true' },
+  'existing key, no EventBridge rule': {
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    eventBridgeRule: 'false',
+    secretPrefix: 'acme/tenants',
+  },
+};
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const acknowledgementsIn = (scope: ReturnType<typeof synthStack>['stack']): Acknowledgement[] =>
+  scope.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each(Object.entries(VARIANTS))('reports no unacknowledged finding (%s)', (_name, context) => {
+    const { app, stack } = synthStack(context);
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only the IAM wildcards AWS or run-time naming force, each with one finding id and a reason', () => {
+    const { stack } = synthStack();
+    const tenantWildcard =
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:tenants/*]';
+    const acknowledgements = acknowledgementsIn(stack);
+    expect(acknowledgements.map(({ path, id }) => ({ path, id }))).toEqual([
+      { path: 'TestStack/TenantEventsFunction/Handler/Role', id: tenantWildcard },
+      { path: 'TestStack/Reconcile/Handler/Role', id: 'AwsSolutions-IAM5[Resource::*]' },
+      { path: 'TestStack/Reconcile/Handler/Role', id: tenantWildcard },
+    ]);
+    for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(30);
+  });
+
+  it('keys the acknowledgement on the configured prefix', () => {
+    const { stack } = synthStack({ secretPrefix: 'other' });
+    expect(
+      acknowledgementsIn(stack)
+        .filter((a) => a.path === 'TestStack/TenantEventsFunction/Handler/Role')
+        .map((a) => a.id),
+    ).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:other/*]',
+    ]);
+  });
+
+  it('acknowledges single findings, not the rule: another wildcard on the same role is still reported', () => {
+    const { app, stack } = synthStack();
+    const role = stack.node
+      .findChild('TenantEventsFunction')
+      .node.findChild('Handler')
+      .node.findChild('Role');
+    (role as iam.Role).addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['arn:aws:secretsmanager:*'],
+      }),
+    );
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:aws:secretsmanager:*]',
+    ]);
+  });
+});

@@ -13,7 +13,12 @@ import { prefetchCredentials } from '../../shared/middleware/prefetch-credential
 
 const app = createTenantEventsApp(readTenantEventsConfig(process.env));
 
-export const handler = middy<SQSEvent, SQSBatchResponse>()
+/**
+ * middy's early timeout is off: it would fail the batch a moment before the deadline but leave
+ * the records' work running in the background of a live environment. The processor already stops
+ * starting records near the deadline; past it, Lambda's own timeout ends the environment cleanly.
+ */
+export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 0 })
   .use(injectLambdaContext(app.logger))
   .use(logMetrics(app.metrics, { captureColdStartMetric: true }))
   .use(prefetchCredentials({ source: app.parentCredentials }))

@@ -27,7 +27,10 @@ interface CommonRunnerOptions {
   batchSize?: number;
   /** Concurrent invocations (pollers / execution environments), >= 1. Default 2. */
   maxConcurrency?: number;
-  /** Function timeout; the whole batch fails when an invocation outlives it. Default 30000. */
+  /**
+   * Function timeout; the whole batch fails when an invocation outlives it. At most the queue's
+   * visibility timeout, which is also the default (capped at 30000).
+   */
   functionTimeoutMs?: number;
   functionName?: string;
   memoryLimitInMB?: number;
@@ -92,7 +95,9 @@ export const resolveRunnerOptions = (options: EventSourceRunnerOptions): Resolve
     accountId: arn[2] ?? '000000000000',
     batchSize: integerIn('batchSize', options.batchSize ?? 10, 1, 10),
     maxConcurrency: integerIn('maxConcurrency', options.maxConcurrency ?? 2, 1, Number.MAX_SAFE_INTEGER),
-    functionTimeoutMs: positive('functionTimeoutMs', options.functionTimeoutMs ?? 30_000),
+    // 0 stands for "not given": resolved against the queue's visibility timeout at start.
+    functionTimeoutMs:
+      options.functionTimeoutMs === undefined ? 0 : positive('functionTimeoutMs', options.functionTimeoutMs),
     functionName,
     memoryLimitInMB: integerIn('memoryLimitInMB', options.memoryLimitInMB ?? DEFAULT_MEMORY_MB, 128, 10_240),
     waitTimeSeconds: integerIn('waitTimeSeconds', options.waitTimeSeconds ?? 1, 0, 20),

@@ -1,4 +1,5 @@
 import { waitUntilDrained } from './drain.ts';
+import { RunnerOptionError } from './errors.ts';
 import { createExecutionEnvironment, type ExecutionEnvironment } from './execution/index.ts';
 import { type EventSourceRunnerOptions, resolveRunnerOptions } from './options.ts';
 import { type RunnerState, runPoller } from './poller.ts';
@@ -22,12 +23,30 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
  * records that succeeded and leave the rest to reappear after the queue's visibility timeout.
  * Redrive to a DLQ is the queue's own RedrivePolicy, exactly as on AWS.
  */
+const DEFAULT_FUNCTION_TIMEOUT_MS = 30_000;
+
 export const startEventSourceRunner = async (
   options: EventSourceRunnerOptions,
 ): Promise<EventSourceRunner> => {
-  const resolved = resolveRunnerOptions(options);
+  const given = resolveRunnerOptions(options);
   // Lambda receives with the queue's own visibility timeout; reading it also proves the queue exists.
-  const visibilityTimeoutSeconds = await readVisibilityTimeoutSeconds(resolved.sqs, resolved.queueUrl);
+  const visibilityTimeoutSeconds = await readVisibilityTimeoutSeconds(given.sqs, given.queueUrl);
+  const resolved =
+    given.functionTimeoutMs > 0
+      ? given
+      : {
+          ...given,
+          functionTimeoutMs: Math.min(DEFAULT_FUNCTION_TIMEOUT_MS, visibilityTimeoutSeconds * 1000),
+        };
+  // Lambda refuses an event source whose queue could hand a message to a second invocation
+  // while the first may still run it: the visibility timeout must cover the function timeout.
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  if (visibilityTimeoutSeconds * 1000 < resolved.functionTimeoutMs) {
+    throw new RunnerOptionError(
+      'functionTimeoutMs',
+      `${resolved.functionTimeoutMs} ms exceeds the queue's visibility timeout of ${visibilityTimeoutSeconds} s`,
+    );
+  }
   const state: RunnerState = { stopping: false, running: 0, stats: createStats() };
   const environments: ExecutionEnvironment[] = Array.from({ length: resolved.maxConcurrency }, () =>
     createExecutionEnvironment(resolved.handlerSource, resolved.log),

@@ -7,8 +7,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-/** Short timeouts: a hung call must fail well inside the invocation, leaving time to hand back. */
-const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+/**
+ * Short timeouts: a hung call must fail well inside the invocation, leaving time to hand the
+ * record back. Without `throwOnRequestTimeout` the SDK only logs a warning and keeps waiting.
+ */
+const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
 
 export const createSecretsManagerClient = (): SecretsManagerClient =>
   new SecretsManagerClient({ maxAttempts: 3, requestHandler });

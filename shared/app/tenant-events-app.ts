@@ -4,14 +4,14 @@
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { TenantEventsConfig } from '../config/tenant-events-config.ts';
 import { peekTenantId } from '../domain/envelope.ts';
 import { createFriendlyNameCodec } from '../domain/friendly-name.ts';
-import { METRICS_NAMESPACE, SERVICE } from '../observability/metric-names.ts';
+import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../observability/metric-names.ts';
 import { createPowertoolsObserver } from '../observability/powertools-observer.ts';
 import { processBatch } from '../processing/batch.ts';
 import { createDeadLetterSender } from '../processing/dead-letter.ts';
@@ -106,6 +106,7 @@ export const createTenantEventsApp = (
     handleBatch: async (event, context) => {
       const remaining = context.getRemainingTimeInMillis();
       const deadline = Date.now() + remaining - reserveMs(remaining);
+      metrics.addMetric(RECORDS_RECEIVED_METRIC, MetricUnit.Count, event.Records.length);
       return processBatch(event.Records, {
         groupKey,
         concurrency: config.TENANT_CONCURRENCY,

@@ -29,6 +29,9 @@ export const OUTCOME_METRIC = {
 
 export type OutcomeMetric = (typeof OUTCOME_METRIC)[keyof typeof OUTCOME_METRIC];
 
+/** Records received per invocation (dimension `service`): the volume line of the dashboard. */
+export const RECORDS_RECEIVED_METRIC = 'RecordsReceived';
+
 /** Count of Twilio error answers, with dimensions `service` + `twilioErrorCode`. */
 export const TWILIO_ERROR_METRIC = 'TwilioError';
 

@@ -62,7 +62,11 @@ export const startPipeline = async (options: PipelineOptions = {}): Promise<Pipe
     env = {},
     ...cloudOptions
   } = options;
-  const cloud = await startLocalCloud({ maxReceiveCount: 4, visibilityTimeoutSeconds: 2, ...cloudOptions });
+  const cloud = await startLocalCloud({
+    maxReceiveCount: 4,
+    visibilityTimeoutSeconds: Math.ceil(functionTimeoutMs / 1000),
+    ...cloudOptions,
+  });
   const logs: string[] = [];
   const runner = await startEventSourceRunner({
     sqs: cloud.sqs.client,

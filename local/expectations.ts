@@ -1,0 +1,198 @@
+/**
+ * What a replayed event file must leave behind, derived from the lifecycle rules themselves
+ * (shared/domain/transitions.ts), never from the running system: the local run compares what it
+ * observes in the emulators against this.
+ *
+ * The model processes lines in file order. A FIFO queue keeps the order within each message group
+ * (one group per tenant) and tenants never influence each other, so the file order is the order in
+ * which every tenant's events reach the handler.
+ */
+import { parseTenantEvent } from '../shared/domain/envelope.ts';
+import { IllegalTransitionError, InvalidEventError, UnknownTenantError } from '../shared/domain/errors.ts';
+import type { TenantEvent } from '../shared/domain/event.ts';
+import { eventKey } from '../shared/domain/event-key.ts';
+import type { SubaccountStatus, TenantRecord } from '../shared/domain/ports.ts';
+import { type Action, decide } from '../shared/domain/transitions.ts';
+
+/** One non-blank line of an event file: a readable tenant event, or anything else. */
+export type EventLine =
+  | { readonly kind: 'event'; readonly lineNumber: number; readonly raw: string; readonly event: TenantEvent }
+  | {
+      readonly kind: 'malformed';
+      readonly lineNumber: number;
+      readonly raw: string;
+      /** The tenantId the handler attributes the failure to, when one can be read. */
+      readonly tenantId: string | undefined;
+      readonly errorCode: string;
+      readonly reason: string;
+    };
+
+/** A message the handler must move to the dead-letter queue, with the code and reason it gives. */
+export interface ExpectedDeadLetter {
+  readonly lineNumber: number;
+  readonly tenantId: string | undefined;
+  readonly errorCode: string;
+  readonly reason: string;
+}
+
+export interface TenantExpectation {
+  readonly tenantId: string;
+  /** The status of the tenant's current subaccount on Twilio; `null` when it never had one. */
+  readonly status: SubaccountStatus | null;
+  /** A live (not scheduled for deletion) secret holds the current subaccount's credentials. */
+  readonly secretStored: boolean;
+  /** Error codes of the tenant's dead-lettered messages, in file order; `null` when there are none. */
+  readonly deadLetter: string[] | null;
+  /** Subaccounts created for the tenant over the file (a returning customer gets a fresh one). */
+  readonly subaccounts: number;
+}
+
+export interface Expectations {
+  /** In order of first appearance in the file. */
+  readonly tenants: TenantExpectation[];
+  /** Every message expected in the DLQ, in file order (also those with no readable tenantId). */
+  readonly deadLetters: ExpectedDeadLetter[];
+}
+
+/** Reads one line the way the handler reads a message body. */
+export const toEventLine = (raw: string, lineNumber: number): EventLine => {
+  try {
+    return { kind: 'event', lineNumber, raw, event: parseTenantEvent(raw).event };
+  } catch (error) {
+    if (!(error instanceof InvalidEventError)) throw error;
+    return {
+      kind: 'malformed',
+      lineNumber,
+      raw,
+      tenantId: error.tenantId,
+      errorCode: error.code,
+      reason: error.message,
+    };
+  }
+};
+
+interface TenantModel {
+  record: TenantRecord | undefined;
+  subaccounts: number;
+  deadLetters: ExpectedDeadLetter[];
+}
+
+type Effect = (model: TenantModel, event: TenantEvent) => ExpectedDeadLetterFields | undefined;
+type ExpectedDeadLetterFields = Pick<ExpectedDeadLetter, 'errorCode' | 'reason'>;
+
+/** The watermark an applied event leaves on the tenant's secret (apply-tenant-event.ts markFor). */
+const marked = (record: TenantRecord, event: TenantEvent, lifecycle: SubaccountStatus): TenantRecord => ({
+  ...record,
+  lifecycle,
+  lastEventId: eventKey(event.eventId),
+  lastEventAt: event.occurredAt,
+});
+
+const freshSubaccount = (model: TenantModel, event: TenantEvent): void => {
+  model.subaccounts += 1;
+  const base: TenantRecord = {
+    tenantId: event.tenantId,
+    accountSid: `subaccount-${model.subaccounts}`,
+    friendlyName: '',
+    lifecycle: 'active',
+    lastEventId: '',
+    lastEventAt: event.occurredAt,
+    retired: false,
+  };
+  model.record = marked(base, event, 'active');
+};
+
+const setStatus =
+  (lifecycle: SubaccountStatus): Effect =>
+  (model, event) => {
+    if (model.record !== undefined) model.record = marked(model.record, event, lifecycle);
+    return undefined;
+  };
+
+/** A no-op still moves the watermark, unless the secret is already retired (it cannot be tagged). */
+const noop: Effect = (model, event) => {
+  const record = model.record;
+  if (record !== undefined && !record.retired) model.record = marked(record, event, record.lifecycle);
+  return undefined;
+};
+
+const close: Effect = (model, event) => {
+  const record = model.record;
+  if (record === undefined || record.retired) return undefined;
+  model.record = { ...marked(record, event, 'closed'), retired: true };
+  return undefined;
+};
+
+const deadLetterOf = (error: { code: string; message: string }): ExpectedDeadLetterFields => ({
+  errorCode: error.code,
+  reason: error.message,
+});
+
+/** What each decision of the transition table does to the model. */
+const EFFECTS: Readonly<Record<Action | 'ignore-stale', Effect>> = {
+  provision: (model, event) => {
+    freshSubaccount(model, event);
+    return undefined;
+  },
+  reprovision: (model, event) => {
+    freshSubaccount(model, event);
+    return undefined;
+  },
+  suspend: setStatus('suspended'),
+  reactivate: setStatus('active'),
+  close,
+  noop,
+  'noop-closed': noop,
+  'ignore-stale': () => undefined,
+  'reject-closed': (_model, event) =>
+    deadLetterOf(
+      new IllegalTransitionError('closed subaccounts cannot be reopened', {
+        tenantId: event.tenantId,
+        eventType: event.type,
+      }),
+    ),
+  'reject-unknown': (_model, event) => deadLetterOf(new UnknownTenantError(event.tenantId, event.type)),
+};
+
+const applyEvent = (model: TenantModel, event: TenantEvent): ExpectedDeadLetterFields | undefined =>
+  EFFECTS[decide(event, model.record)](model, event);
+
+const expectationOf = (tenantId: string, model: TenantModel): TenantExpectation => ({
+  tenantId,
+  status: model.record?.lifecycle ?? null,
+  secretStored: model.record !== undefined && !model.record.retired,
+  deadLetter: model.deadLetters.length === 0 ? null : model.deadLetters.map((entry) => entry.errorCode),
+  subaccounts: model.subaccounts,
+});
+
+/** Applies every line, in order, to an in-memory model of each tenant. Pure. */
+export const expectTenantStates = (lines: readonly EventLine[]): Expectations => {
+  const tenants = new Map<string, TenantModel>();
+  const deadLetters: ExpectedDeadLetter[] = [];
+  const modelOf = (tenantId: string): TenantModel => {
+    let model = tenants.get(tenantId);
+    if (model === undefined) {
+      model = { record: undefined, subaccounts: 0, deadLetters: [] };
+      tenants.set(tenantId, model);
+    }
+    return model;
+  };
+
+  for (const line of lines) {
+    const tenantId = line.kind === 'event' ? line.event.tenantId : line.tenantId;
+    const tenant = tenantId === undefined ? undefined : modelOf(tenantId);
+    const failure =
+      line.kind === 'malformed'
+        ? { errorCode: line.errorCode, reason: line.reason }
+        : applyEvent(modelOf(line.event.tenantId), line.event);
+    if (failure === undefined) continue;
+    const deadLetter = { lineNumber: line.lineNumber, tenantId, ...failure };
+    deadLetters.push(deadLetter);
+    tenant?.deadLetters.push(deadLetter);
+  }
+
+  return {
+    tenants: [...tenants].map(([tenantId, model]) => expectationOf(tenantId, model)),
+    deadLetters,
+  };
+};

@@ -23,15 +23,23 @@ import {
 } from '../secrets/parent-credentials.ts';
 import { createSecretsManagerVault } from '../secrets/tenant-vault.ts';
 import { classifyTwilioError } from '../twilio/classify.ts';
-import { createTwilioAccountsClient } from '../twilio/client.ts';
 import { createTwilioSubaccountGateway } from '../twilio/subaccount-gateway.ts';
-import type { TwilioAccountsApi } from '../twilio/types.ts';
+import type { TwilioAccountsApi, TwilioCredentialSource } from '../twilio/types.ts';
 import { createSecretsManagerClient, createSqsClient } from './aws-clients.ts';
 
-export interface TenantEventsAppOverrides {
+/**
+ * Builds the Twilio client from the (cached, refreshable) main-account credentials. Passed in
+ * rather than imported, so that a bundle carries only the client it uses.
+ */
+export type TwilioClientFactory = (
+  credentials: TwilioCredentialSource,
+  config: TenantEventsConfig,
+) => TwilioAccountsApi;
+
+export interface TenantEventsAppDependencies {
+  readonly createTwilioClient: TwilioClientFactory;
   readonly secretsClient?: SecretsManagerClient;
   readonly sqsClient?: SQSClient;
-  readonly twilioClient?: TwilioAccountsApi;
   readonly observer?: RecordObserver;
   readonly logger?: Logger;
 }
@@ -57,7 +65,7 @@ const groupKey = (record: SQSRecord): string => {
 
 export const createTenantEventsApp = (
   config: TenantEventsConfig,
-  overrides: TenantEventsAppOverrides = {},
+  overrides: TenantEventsAppDependencies,
 ): TenantEventsApp => {
   const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.tenantEvents });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.tenantEvents });
@@ -67,13 +75,7 @@ export const createTenantEventsApp = (
     secretId: config.PARENT_CREDENTIALS_SECRET,
     ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
   });
-  const twilio =
-    overrides.twilioClient ??
-    createTwilioAccountsClient({
-      credentials: parentCredentials,
-      baseUrl: config.TWILIO_API_BASE_URL,
-      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
-    });
+  const twilio = overrides.createTwilioClient(parentCredentials, config);
   const observer = overrides.observer ?? createPowertoolsObserver({ logger, metrics });
   const processRecord = createTenantEventProcessor({
     lifecycle: {

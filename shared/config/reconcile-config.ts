@@ -3,12 +3,12 @@
  * tenant-events function's schema narrowed to what a read-only drift check needs, so both
  * functions validate a shared variable the same way.
  */
-import type { z } from 'zod';
+import * as z from '../zod.ts';
 import { ENV } from './env-names.ts';
 import { readEnv } from './read-env.ts';
 import { tenantEventsConfigSchema } from './tenant-events-config.ts';
 
-export const reconcileConfigSchema = tenantEventsConfigSchema.pick({
+export const reconcileConfigSchema = z.pick(tenantEventsConfigSchema, {
   [ENV.secretPrefix]: true,
   [ENV.parentCredentialsSecret]: true,
   [ENV.parentCredentialsTtlSeconds]: true,

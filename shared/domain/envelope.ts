@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
  * https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html
  */
-import type { z } from 'zod';
+import type { $ZodIssue } from 'zod/v4/core';
 import { InvalidEventError } from './errors.ts';
 import { TENANT_ID_PATTERN, type TenantEvent, tenantEventSchema } from './event.ts';
 
@@ -54,7 +54,7 @@ const readableTenantId = (value: unknown): string | undefined =>
     ? value.tenantId
     : undefined;
 
-const describeIssues = (issues: readonly z.core.$ZodIssue[]): string =>
+const describeIssues = (issues: readonly $ZodIssue[]): string =>
   issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
     .join('; ');

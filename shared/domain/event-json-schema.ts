@@ -1,5 +1,5 @@
 /** The event contract as JSON Schema, for producers in any language (docs/event.schema.json). */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 import { tenantEventSchema } from './event.ts';
 
 export const EVENT_SCHEMA_ID = 'urn:subaccount-provisioner:tenant-event:v1';

@@ -2,7 +2,7 @@
  * The tenant lifecycle event contract, version 1. Producers: see docs/event.schema.json (generated
  * from this schema by `npm run schema`, and checked by a test so the two never drift).
  */
-import { z } from 'zod';
+import * as z from '../zod.ts';
 
 export const EVENT_TYPES = [
   'tenant.created',
@@ -30,16 +30,15 @@ export const tenantEventSchema = z
     type: z.enum(EVENT_TYPES),
     tenantId: z
       .string()
-      .regex(TENANT_ID_PATTERN, 'must be 1..48 characters of letters, digits, ".", "_" or "-"'),
-    eventId: z.string().regex(EVENT_ID_PATTERN, 'must be 1..128 printable ASCII characters without spaces'),
-    occurredAt: z.iso.datetime({
-      offset: true,
-      message: 'must be an ISO-8601 date-time with an offset or Z',
-    }),
-    tenantName: z.string().min(1).max(256).optional(),
+      .check(z.regex(TENANT_ID_PATTERN, 'must be 1..48 characters of letters, digits, ".", "_" or "-"')),
+    eventId: z
+      .string()
+      .check(z.regex(EVENT_ID_PATTERN, 'must be 1..128 printable ASCII characters without spaces')),
+    occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset or Z' }),
+    tenantName: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     version: z.literal(1),
   })
-  .meta({
+  .register(z.globalRegistry, {
     title: 'TenantEvent',
     description: 'A tenant lifecycle event consumed by subaccount-provisioner (version 1).',
   });

@@ -5,20 +5,23 @@
  * Never taken from plain environment variables.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
 import { ProvisionerError } from '../errors.ts';
 import type { TwilioCredentialSource, TwilioCredentials } from '../twilio/types.ts';
+import * as z from '../zod.ts';
 import { SecretsManagerCallError } from './errors.ts';
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 
 const parentCredentialsSchema = z.union([
   z.object({
-    accountSid: z.string().regex(ACCOUNT_SID),
-    apiKeySid: z.string().regex(/^SK[0-9a-fA-F]{32}$/),
-    apiKeySecret: z.string().min(1),
+    accountSid: z.string().check(z.regex(ACCOUNT_SID)),
+    apiKeySid: z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/)),
+    apiKeySecret: z.string().check(z.minLength(1)),
   }),
-  z.object({ accountSid: z.string().regex(ACCOUNT_SID), authToken: z.string().min(1) }),
+  z.object({
+    accountSid: z.string().check(z.regex(ACCOUNT_SID)),
+    authToken: z.string().check(z.minLength(1)),
+  }),
 ]);
 
 /** The parent secret holds something else. The message names the secret, never its content. */
@@ -43,6 +46,11 @@ export interface ParentCredentialsSourceOptions {
 
 export interface ParentCredentialsSource extends TwilioCredentialSource {
   refresh(): Promise<TwilioCredentials>;
+  /**
+   * Starts reading the secret now (at cold start, during Lambda's init phase) without waiting.
+   * A failure is not lost: the next `current()` reads again and throws it where it can be handled.
+   */
+  prefetch(): void;
 }
 
 export const createParentCredentialsSource = ({
@@ -84,5 +92,8 @@ export const createParentCredentialsSource = ({
   return {
     current: () => (cached !== undefined && cached.expiresAt > now() ? cached.credentials : load()),
     refresh: load,
+    prefetch: () => {
+      load().catch(() => {});
+    },
   };
 };

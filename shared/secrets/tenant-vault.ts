@@ -13,8 +13,8 @@ import {
   type SecretsManagerClient,
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
 import type { CredentialVault, EventMark, TenantCredentials, TenantRecord } from '../domain/ports.ts';
+import * as z from '../zod.ts';
 import {
   SecretConflictError,
   SecretNotManagedError,
@@ -33,8 +33,8 @@ export interface SecretsManagerVaultOptions {
 
 const credentialsSchema = z.object({
   tenantId: z.string(),
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
-  authToken: z.string().min(1),
+  accountSid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/)),
+  authToken: z.string().check(z.minLength(1)),
   friendlyName: z.string(),
   provisionedAt: z.string(),
   provisionedByEventId: z.string(),

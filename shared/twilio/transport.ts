@@ -2,7 +2,11 @@
  * One HTTP exchange with Twilio over undici. A single keep-alive `Agent` serves the whole process
  * (a Lambda container reuses its TLS connection across invocations); tests pass their own.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import sendRequest from 'undici/lib/api/api-request.js';
+// Only undici's Agent and its request API. The package entry also loads fetch, WebSocket, the
+// caches and the mocks: about 240 KiB of bundle and ~40 ms of cold start this client never uses.
+import Agent from 'undici/lib/dispatcher/agent.js';
 
 export interface TwilioTimeouts {
   /** TCP + TLS connect. */
@@ -20,10 +24,10 @@ export const DEFAULT_TIMEOUTS: TwilioTimeouts = Object.freeze({
 });
 
 // Keyed by connect timeout, the one setting that belongs to the agent rather than the request.
-const sharedAgents = new Map<number, Agent>();
+const sharedAgents = new Map<number, Dispatcher>();
 
 export const sharedDispatcher = (connectTimeoutMs: number): Dispatcher => {
-  let agent = sharedAgents.get(connectTimeoutMs);
+  let agent: Dispatcher | undefined = sharedAgents.get(connectTimeoutMs);
   if (!agent) {
     agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
     sharedAgents.set(connectTimeoutMs, agent);
@@ -52,7 +56,7 @@ export const exchange = async (
   request: TwilioHttpRequest,
 ): Promise<TwilioHttpAnswer> => {
   const form = request.form?.toString();
-  const response = await dispatcher.request({
+  const response = await sendRequest.call(dispatcher, {
     origin: request.url.origin,
     path: `${request.url.pathname}${request.url.search}`,
     method: request.method,

@@ -3,32 +3,34 @@
  * into the camelCase `TwilioAccount`. A body that does not fit is reported by field path only:
  * issue details could quote the auth token.
  */
-import { z } from 'zod';
+
+import type { $ZodType, output } from 'zod/v4/core';
+import * as z from '../zod.ts';
 import { TwilioUnexpectedResponseError } from './errors.ts';
 import type { TwilioOperation } from './operations.ts';
 import { ACCOUNT_STATUSES, type TwilioAccount } from './types.ts';
 import { ACCOUNT_SID_PATTERN } from './validation.ts';
 
 /** Dates are RFC 2822, e.g. "Thu, 30 Jul 2015 20:00:00 +0000". */
-const rfc2822Date = z
-  .string()
-  .transform((value) => new Date(value))
-  .refine((date) => !Number.isNaN(date.getTime()), 'not an RFC 2822 date');
+const rfc2822Date = z.pipe(
+  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'not an RFC 2822 date')),
+  z.transform((value) => new Date(value)),
+);
 
-const accountSchema = z
-  .object({
-    sid: z.string().regex(ACCOUNT_SID_PATTERN),
-    auth_token: z.string().min(1),
-    friendly_name: z.string().nullable(),
-    owner_account_sid: z.string().regex(ACCOUNT_SID_PATTERN),
+const accountSchema = z.pipe(
+  z.object({
+    sid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
+    auth_token: z.string().check(z.minLength(1)),
+    friendly_name: z.nullable(z.string()),
+    owner_account_sid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
     status: z.enum(ACCOUNT_STATUSES),
     type: z.enum(['Trial', 'Full']),
     date_created: rfc2822Date,
     date_updated: rfc2822Date,
-    uri: z.string().nullable(),
-    subresource_uris: z.record(z.string(), z.string()).nullable(),
-  })
-  .transform(
+    uri: z.nullable(z.string()),
+    subresource_uris: z.nullable(z.record(z.string(), z.string())),
+  }),
+  z.transform(
     (wire): TwilioAccount => ({
       sid: wire.sid,
       authToken: wire.auth_token,
@@ -41,12 +43,13 @@ const accountSchema = z
       uri: wire.uri ?? '',
       subresourceUris: wire.subresource_uris ?? {},
     }),
-  );
+  ),
+);
 
 const pageSchema = z.object({
   accounts: z.array(accountSchema),
   // A path relative to the API origin, followed as is to read the next page.
-  next_page_uri: z.string().min(1).nullish(),
+  next_page_uri: z.nullish(z.string().check(z.minLength(1))),
 });
 
 export interface AccountPage {
@@ -60,14 +63,14 @@ interface WireAnswer {
   readonly body: string;
 }
 
-const parseWith = <T>(schema: z.ZodType<T>, answer: WireAnswer): T => {
+const parseWith = <Schema extends $ZodType>(schema: Schema, answer: WireAnswer): output<Schema> => {
   let json: unknown;
   try {
     json = JSON.parse(answer.body);
   } catch {
     throw new TwilioUnexpectedResponseError(answer.operation, answer.status, 'not JSON');
   }
-  const result = schema.safeParse(json);
+  const result = z.safeParse(schema, json);
   if (!result.success) {
     const paths = result.error.issues.map((issue) => issue.path.join('.') || '(root)');
     throw new TwilioUnexpectedResponseError(

@@ -46,6 +46,35 @@ describe('the parent credentials source', () => {
     expect(harness.emulator.stats().byOperation.GetSecretValue).toBe(3);
   });
 
+  it('prefetches at cold start without a second read, and a failed prefetch is retried, not lost', async () => {
+    const source = createParentCredentialsSource({
+      client: harness.client,
+      secretId: 'parent',
+      ttlMs: 60_000,
+    });
+    harness.emulator.resetStats();
+    source.prefetch();
+    await source.current();
+    expect(harness.emulator.stats().byOperation.GetSecretValue).toBe(1);
+
+    const missing = createParentCredentialsSource({
+      client: harness.client,
+      secretId: 'not-yet',
+      ttlMs: 60_000,
+    });
+    missing.prefetch();
+    await expect(Promise.resolve(missing.current())).rejects.toMatchObject({
+      awsErrorName: 'ResourceNotFoundException',
+    });
+    await harness.client.send(
+      new CreateSecretCommand({
+        Name: 'not-yet',
+        SecretString: JSON.stringify({ accountSid: SID, authToken: 'late' }),
+      }),
+    );
+    expect(await missing.current()).toMatchObject({ authToken: 'late' });
+  });
+
   it('accepts an API key instead of the auth token', async () => {
     await harness.client.send(
       new CreateSecretCommand({

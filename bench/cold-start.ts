@@ -1,0 +1,133 @@
+/**
+ * Cold start as Lambda pays it: a fresh Node process imports the bundled handler (built with the
+ * stack's esbuild options) and handles its first event, a `tenant.created` for a tenant never
+ * seen, against the local cloud. Three bundles take turns in the same run: the shipped handler,
+ * the same handler on the official `twilio` library, and an empty handler (the floor: process
+ * start and Node's own boot).
+ */
+import { fileURLToPath } from 'node:url';
+import { HANDLER_ENTRY } from '../infra/paths.ts';
+import type { LocalCloud } from '../local/cloud.ts';
+import { ENV } from '../shared/config/env-names.ts';
+import { type BundledFunction, bundleFunction } from './bundle.ts';
+import { BenchRunError } from './errors.ts';
+import { freshTenantId, sqsEventOf, tenantEvents } from './events.ts';
+import { failedRecords, invokeInFreshProcess } from './invoke.ts';
+import { deployedFunctionEnv } from './lambda-env.ts';
+import { median, ratio, round } from './stats.ts';
+
+export const COLD_START_VARIANTS = {
+  handler: HANDLER_ENTRY.tenantEvents,
+  twilioLibrary: fileURLToPath(new URL('./variants/twilio-library-handler.ts', import.meta.url)),
+  empty: fileURLToPath(new URL('./variants/empty-handler.ts', import.meta.url)),
+} as const;
+
+export type ColdStartVariant = keyof typeof COLD_START_VARIANTS;
+
+interface Sample {
+  /** Spawn to exit, as the benchmark sees it. */
+  readonly wallMs: number;
+  /** Import of the bundle: Lambda's init phase. */
+  readonly initMs: number;
+  /** The first invocation. */
+  readonly firstEventMs: number;
+}
+
+export interface VariantFigures {
+  readonly bundleBytes: number;
+  readonly mapBytes: number;
+  readonly ms: number;
+  readonly initMs: number;
+  readonly firstEventMs: number;
+  readonly samplesMs: readonly number[];
+}
+
+export interface ColdStartResult {
+  readonly bundleBytes: number;
+  readonly ms: number;
+  readonly twilioLibraryMs: number;
+  readonly emptyMs: number;
+  readonly ratioVsTwilioLibrary: number;
+  /** The same ratio with the floor (process start, Node boot) taken off both sides. */
+  readonly ratioVsTwilioLibraryAboveFloor: number;
+  readonly repetitions: number;
+  readonly variants: Readonly<Record<ColdStartVariant, VariantFigures>>;
+}
+
+/** One cold start, checked to have done the create it was meant to measure. */
+const coldStartOnce = async (
+  cloud: LocalCloud,
+  variant: ColdStartVariant,
+  bundle: BundledFunction,
+): Promise<Sample> => {
+  const tenantId = freshTenantId('cold');
+  const event = sqsEventOf(tenantEvents(tenantId, ['tenant.created']), {
+    queueArn: cloud.sqs.queueArn,
+    region: cloud.region,
+  });
+  const report = await invokeInFreshProcess(bundle.file, [event], deployedFunctionEnv(cloud));
+  const first = report.invocations[0];
+  if (variant !== 'empty') {
+    const secretName = `${cloud.env[ENV.secretPrefix]}/${tenantId}`;
+    if (failedRecords(first?.response, 1) > 0 || !cloud.secrets.secretNames().includes(secretName)) {
+      throw new BenchRunError(`cold start (${variant})`, `tenant ${tenantId} was not provisioned`);
+    }
+  }
+  return {
+    wallMs: report.wallMs,
+    initMs: report.loadedMs - report.startedMs,
+    firstEventMs: first?.ms ?? Number.NaN,
+  };
+};
+
+const figures = (bundle: BundledFunction, samples: readonly Sample[]): VariantFigures => ({
+  bundleBytes: bundle.bytes,
+  mapBytes: bundle.mapBytes,
+  ms: round(median(samples.map((s) => s.wallMs))),
+  initMs: round(median(samples.map((s) => s.initMs))),
+  firstEventMs: round(median(samples.map((s) => s.firstEventMs))),
+  samplesMs: samples.map((s) => round(s.wallMs)),
+});
+
+/** Bundles every variant into bench/.build/<variant>/ with the stack's options. */
+export const bundleVariants = async (): Promise<Record<ColdStartVariant, BundledFunction>> => ({
+  handler: await bundleFunction('tenant-events', COLD_START_VARIANTS.handler),
+  twilioLibrary: await bundleFunction('twilio-library', COLD_START_VARIANTS.twilioLibrary),
+  empty: await bundleFunction('empty', COLD_START_VARIANTS.empty),
+});
+
+export const measureColdStart = async (
+  cloud: LocalCloud,
+  bundles: Readonly<Record<ColdStartVariant, BundledFunction>>,
+  options: { repetitions: number },
+): Promise<ColdStartResult> => {
+  const names = Object.keys(COLD_START_VARIANTS) as ColdStartVariant[];
+  const samples: Record<ColdStartVariant, Sample[]> = { handler: [], twilioLibrary: [], empty: [] };
+  // One unmeasured round first (file cache); then the variants take turns, each round starting
+  // with a different one, so a slow moment of the machine does not land on one variant only.
+  for (let turn = -1; turn < options.repetitions; turn += 1) {
+    const shift = Math.max(0, turn) % names.length;
+    for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
+      const sample = await coldStartOnce(cloud, name, bundles[name]);
+      if (turn >= 0) samples[name].push(sample);
+    }
+  }
+  const variants = {
+    handler: figures(bundles.handler, samples.handler),
+    twilioLibrary: figures(bundles.twilioLibrary, samples.twilioLibrary),
+    empty: figures(bundles.empty, samples.empty),
+  };
+  return {
+    bundleBytes: variants.handler.bundleBytes,
+    ms: variants.handler.ms,
+    twilioLibraryMs: variants.twilioLibrary.ms,
+    emptyMs: variants.empty.ms,
+    ratioVsTwilioLibrary: ratio(variants.handler.ms, variants.twilioLibrary.ms),
+    ratioVsTwilioLibraryAboveFloor: ratio(
+      variants.handler.ms - variants.empty.ms,
+      variants.twilioLibrary.ms - variants.empty.ms,
+    ),
+    repetitions: options.repetitions,
+    variants,
+  };
+};

@@ -1,0 +1,33 @@
+/** The performance targets the figures are checked against, each with the figure it reads. */
+import type { BatchResult } from './batch.ts';
+import type { CallsPerEventResult } from './calls-per-event.ts';
+import type { ColdStartResult } from './cold-start.ts';
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly value: number | string;
+  readonly met: boolean;
+}
+
+const HAPPY_PATH = ['tenant.created', 'tenant.delinquent', 'tenant.reinstated', 'tenant.churned'] as const;
+
+export const checkTargets = (figures: {
+  coldStart: ColdStartResult;
+  batch: BatchResult;
+  callsPerEvent: CallsPerEventResult;
+}): Record<string, TargetCheck> => {
+  const offMinimum = HAPPY_PATH.filter((type) => !figures.callsPerEvent[type].atMinimum);
+  return {
+    'coldStart.ratioVsTwilioLibrary': {
+      target: '<= 0.5',
+      value: figures.coldStart.ratioVsTwilioLibrary,
+      met: figures.coldStart.ratioVsTwilioLibrary <= 0.5,
+    },
+    'batch.speedup': { target: '>= 5', value: figures.batch.speedup, met: figures.batch.speedup >= 5 },
+    callsPerEvent: {
+      target: 'every happy-path event at the stated minimum',
+      value: offMinimum.length === 0 ? 'all at minimum' : `above minimum: ${offMinimum.join(', ')}`,
+      met: offMinimum.length === 0,
+    },
+  };
+};

@@ -1,0 +1,142 @@
+/**
+ * The product's TwilioAccountsApi implemented over the official `twilio` npm library instead of
+ * the undici client, so the cold-start benchmark can compare the two in otherwise identical
+ * bundles. Benchmark-only: it covers the happy path and maps Twilio's REST errors to the
+ * product's error classes, but has none of the client's retry policy, deadlines or
+ * ambiguous-create handling. https://www.twilio.com/docs/libraries/reference/twilio-node
+ */
+import twilio from 'twilio';
+import type LibraryRequestClient from 'twilio/lib/base/RequestClient.js';
+import {
+  TwilioApiError,
+  TwilioAuthError,
+  TwilioNotFoundError,
+  TwilioRateLimitError,
+} from '../../shared/twilio/errors.ts';
+import type { TwilioOperation } from '../../shared/twilio/operations.ts';
+import type {
+  TwilioAccount,
+  TwilioAccountsApi,
+  TwilioCredentialSource,
+  TwilioCredentials,
+} from '../../shared/twilio/types.ts';
+
+const TWILIO_API_ORIGIN = 'https://api.twilio.com';
+
+type LibraryClient = ReturnType<typeof twilio>;
+type AccountInstance = Awaited<ReturnType<LibraryClient['api']['v2010']['accounts']['create']>>;
+
+/**
+ * The library always builds https://api.twilio.com URLs; a custom httpClient is its documented
+ * extension point, and here sends them to `origin` instead (the local emulator in the benchmark).
+ */
+class RedirectingRequestClient extends twilio.RequestClient {
+  readonly #origin: string;
+
+  constructor(origin: string) {
+    super({ keepAlive: true });
+    this.#origin = origin;
+  }
+
+  override request<TData>(opts: LibraryRequestClient.RequestOptions<TData>) {
+    const uri = opts.uri.startsWith(TWILIO_API_ORIGIN)
+      ? `${this.#origin}${opts.uri.slice(TWILIO_API_ORIGIN.length)}`
+      : opts.uri;
+    return super.request<TData>({ ...opts, uri });
+  }
+}
+
+const toAccount = (instance: AccountInstance): TwilioAccount => ({
+  sid: instance.sid,
+  authToken: instance.authToken,
+  friendlyName: instance.friendlyName,
+  ownerAccountSid: instance.ownerAccountSid,
+  status: instance.status,
+  type: instance.type,
+  dateCreated: instance.dateCreated,
+  dateUpdated: instance.dateUpdated,
+  uri: instance.uri,
+  subresourceUris: instance.subresourceUris,
+});
+
+const ERROR_BY_STATUS: Readonly<Record<number, typeof TwilioApiError>> = {
+  401: TwilioAuthError,
+  404: TwilioNotFoundError,
+  429: TwilioRateLimitError,
+};
+
+/** Twilio's REST errors become the product's classes, so the gateway's rules still apply. */
+const mapError = (operation: TwilioOperation, error: unknown): unknown => {
+  if (!(error instanceof twilio.RestException)) return error;
+  const ErrorClass = ERROR_BY_STATUS[error.status] ?? TwilioApiError;
+  return new ErrorClass({
+    operation,
+    status: error.status,
+    twilioCode: error.code,
+    twilioMessage: error.message,
+    moreInfo: error.moreInfo,
+    retryable: error.status === 429 || error.status >= 500,
+  });
+};
+
+const call = async <T>(operation: TwilioOperation, run: () => Promise<T>): Promise<T> => {
+  try {
+    return await run();
+  } catch (error) {
+    throw mapError(operation, error);
+  }
+};
+
+const libraryClientFor = (credentials: TwilioCredentials, httpClient: twilio.RequestClient): LibraryClient =>
+  'authToken' in credentials
+    ? twilio(credentials.accountSid, credentials.authToken, { httpClient })
+    : twilio(credentials.apiKeySid, credentials.apiKeySecret, {
+        accountSid: credentials.accountSid,
+        httpClient,
+      });
+
+export interface TwilioLibraryAccountsOptions {
+  readonly credentials: TwilioCredentialSource;
+  /** Where requests go; `https://api.twilio.com` unless pointed at the emulator. */
+  readonly baseUrl: string;
+}
+
+export const createTwilioLibraryAccounts = ({
+  credentials,
+  baseUrl,
+}: TwilioLibraryAccountsOptions): TwilioAccountsApi => {
+  const httpClient = new RedirectingRequestClient(baseUrl.replace(/\/$/, ''));
+  // One library client per credentials object: a rotated token (a new object) gets a new client.
+  let cached: { credentials: TwilioCredentials; client: LibraryClient } | undefined;
+  const accounts = async () => {
+    const current = await credentials.current();
+    if (cached?.credentials !== current)
+      cached = { credentials: current, client: libraryClientFor(current, httpClient) };
+    return cached.client.api.v2010.accounts;
+  };
+
+  return {
+    createSubaccount: (input = {}) =>
+      call('create', async () =>
+        toAccount(
+          await (await accounts()).create(
+            input.friendlyName === undefined ? {} : { friendlyName: input.friendlyName },
+          ),
+        ),
+      ),
+    fetchAccount: (sid) => call('fetch', async () => toAccount(await (await accounts())(sid).fetch())),
+    updateAccount: (sid, input) =>
+      call('update', async () => toAccount(await (await accounts())(sid).update({ ...input }))),
+    listAccounts: (input = {}) => ({
+      async *[Symbol.asyncIterator]() {
+        type Page = Awaited<ReturnType<Awaited<ReturnType<typeof accounts>>['page']>>;
+        let page: Page | undefined = await call('list', async () => (await accounts()).page({ ...input }));
+        while (page !== undefined) {
+          yield* page.instances.map(toAccount);
+          const current: Page = page;
+          page = await call('list', async () => (await current.nextPage()) as Page | undefined);
+        }
+      },
+    }),
+  };
+};

@@ -37,12 +37,8 @@ export const BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
 };
 
-export interface ProvisionerFunctionProps {
-  /** Absolute path of the handler module; it exports `handler`. */
-  readonly entry: string;
-  /** Powertools service name, also the `service` metric dimension. */
-  readonly serviceName: string;
-  readonly description: string;
+/** The settings every function of the stack takes from configuration, passed through as one. */
+export interface FunctionRuntimeProps {
   /** Variables shared by every function (see `functionEnvironment`). */
   readonly environment: Readonly<Record<string, string>>;
   /** Maximum run time of one invocation. */
@@ -54,6 +50,29 @@ export interface ProvisionerFunctionProps {
   /** Powertools log level. */
   readonly logLevel: LogLevel;
 }
+
+export interface ProvisionerFunctionProps extends FunctionRuntimeProps {
+  /** Absolute path of the handler module; it exports `handler`. */
+  readonly entry: string;
+  /** Powertools service name, also the `service` metric dimension. */
+  readonly serviceName: string;
+  readonly description: string;
+}
+
+/** Picks the runtime settings out of a construct's props (which carry more than these). */
+export const runtimePropsOf = ({
+  environment,
+  timeout,
+  memorySize,
+  logRetention,
+  logLevel,
+}: FunctionRuntimeProps): FunctionRuntimeProps => ({
+  environment,
+  timeout,
+  memorySize,
+  logRetention,
+  logLevel,
+});
 
 /**
  * A bundled Node.js function with its own log group and its own role. The role starts empty

@@ -1,26 +1,18 @@
-import type { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SERVICE } from '../../shared/observability/metric-names.ts';
-import type { LogLevel } from '../config.ts';
 import { HANDLER_ENTRY } from '../paths.ts';
-import { ProvisionerFunction } from './provisioner-function.ts';
+import { type FunctionRuntimeProps, ProvisionerFunction, runtimePropsOf } from './provisioner-function.ts';
 import type { TenantSecrets } from './tenant-secrets.ts';
 
-export interface ReconcileFunctionProps {
+export interface ReconcileFunctionProps extends FunctionRuntimeProps {
   readonly parentCredentials: secretsmanager.ISecret;
   readonly tenantSecrets: TenantSecrets;
-  readonly environment: Readonly<Record<string, string>>;
   /** EventBridge schedule expression. @default 'rate(1 day)' */
   readonly schedule?: string;
-  readonly timeout: Duration;
-  readonly memorySize: number;
-  readonly logRetention: logs.RetentionDays;
-  readonly logLevel: LogLevel;
 }
 
 /**
@@ -38,11 +30,7 @@ export class ReconcileFunction extends Construct {
       entry: HANDLER_ENTRY.reconcile,
       serviceName: SERVICE.reconcile,
       description: 'Reports drift between Twilio subaccounts and tenant secrets',
-      environment: props.environment,
-      timeout: props.timeout,
-      memorySize: props.memorySize,
-      logRetention: props.logRetention,
-      logLevel: props.logLevel,
+      ...runtimePropsOf(props),
     });
     this.function = fn;
 

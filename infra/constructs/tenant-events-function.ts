@@ -1,34 +1,26 @@
-import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE } from '../../shared/observability/metric-names.ts';
-import type { LogLevel } from '../config.ts';
 import { HANDLER_ENTRY } from '../paths.ts';
-import { ProvisionerFunction } from './provisioner-function.ts';
+import { type FunctionRuntimeProps, ProvisionerFunction, runtimePropsOf } from './provisioner-function.ts';
 import type { TenantSecrets } from './tenant-secrets.ts';
 
 /** The largest batch a FIFO event source accepts. */
 export const TENANT_EVENTS_BATCH_SIZE = 10;
 
-export interface TenantEventsFunctionProps {
+export interface TenantEventsFunctionProps extends FunctionRuntimeProps {
   /** The FIFO queue the function consumes. */
   readonly queue: sqs.IQueue;
   /** Where the handler sends permanent failures itself. */
   readonly deadLetterQueue: sqs.IQueue;
   readonly parentCredentials: secretsmanager.ISecret;
   readonly tenantSecrets: TenantSecrets;
-  readonly environment: Readonly<Record<string, string>>;
   /** Maximum concurrent invocations by the event source (2..1000). @default 5 */
   readonly maxConcurrency?: number;
-  readonly timeout: Duration;
-  readonly memorySize: number;
-  readonly logRetention: logs.RetentionDays;
-  readonly logLevel: LogLevel;
 }
 
 /**
@@ -45,11 +37,7 @@ export class TenantEventsFunction extends Construct {
       entry: HANDLER_ENTRY.tenantEvents,
       serviceName: SERVICE.tenantEvents,
       description: 'Turns tenant lifecycle events into Twilio subaccount actions',
-      environment: props.environment,
-      timeout: props.timeout,
-      memorySize: props.memorySize,
-      logRetention: props.logRetention,
-      logLevel: props.logLevel,
+      ...runtimePropsOf(props),
     });
     this.function = fn;
 

@@ -2,18 +2,10 @@
  * Seeded randomness, so a failing run can be replayed exactly with the same E2E_SEED.
  * mulberry32: small, fast and good enough for test workloads (not for anything secret).
  */
-export type Random = () => number;
+import { type Random, seededRandom } from '../../helpers/seeded-random.ts';
 
-export const mulberry32 = (seed: number): Random => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-};
+export type { Random };
+export const mulberry32 = seededRandom;
 
 /**
  * An independent stream per consumer (workload, Twilio faults, Secrets Manager faults): adding

@@ -8,7 +8,7 @@ import {
   type RetryQuestion,
   resolveRetryPolicy,
 } from '../../../shared/twilio/retry-policy.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../../helpers/seeded-random.ts';
 
 const policy = resolveRetryPolicy();
 const transient: AttemptFailure = { retryable: true, mayHaveApplied: true, retryAfterMs: undefined };

@@ -76,7 +76,11 @@ export class SubaccountProvisionerStack extends Stack {
       schedule: config.reconcileSchedule,
     });
     const rule = config.eventBridgeRule
-      ? new TenantEventRule(this, 'EventBridge', { queue, eventBusName: config.eventBusName })
+      ? new TenantEventRule(this, 'EventBridge', {
+          queue,
+          eventBusName: config.eventBusName,
+          logRetention: config.logRetentionDays,
+        })
       : undefined;
 
     const monitored = {

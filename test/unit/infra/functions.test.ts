@@ -90,7 +90,8 @@ describe('functions', () => {
   });
 
   it('writes each function to its own log group with the configured retention', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    // One per function, and the EventBridge router's execution log.
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     for (const [fn, prefix] of [
       [tenantEvents, 'TenantEventsFunctionHandlerLogGroup'],
       [reconcile, 'ReconcileHandlerLogGroup'],
@@ -106,7 +107,7 @@ describe('functions', () => {
     const custom = synthStack({ logRetentionDays: '90' }).template;
     expect(
       Object.values(custom.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.RetentionInDays),
-    ).toEqual([90, 90]);
+    ).toEqual([90, 90, 90]);
   });
 
   it('consumes the queue in batches of 10, reporting item failures, with bounded concurrency', () => {

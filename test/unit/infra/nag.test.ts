@@ -52,6 +52,7 @@ describe('cdk-nag AwsSolutions', () => {
       { path: 'TestStack/TenantEventsFunction/Handler/Role', id: tenantWildcard },
       { path: 'TestStack/Reconcile/Handler/Role', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'TestStack/Reconcile/Handler/Role', id: tenantWildcard },
+      { path: 'TestStack/EventBridge/Router', id: 'AwsSolutions-IAM5[Resource::*]' },
     ]);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(30);
   });

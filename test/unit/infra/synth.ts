@@ -74,3 +74,9 @@ export const renderArn = (value: unknown): string => {
     })
     .join(join[0]);
 };
+
+/** Every statement of every IAM policy in the template. */
+export const allPolicyStatements = (template: ReturnType<typeof synthStack>['template']): Statement[] =>
+  Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );

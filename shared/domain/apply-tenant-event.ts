@@ -45,7 +45,18 @@ interface Step {
   readonly record: TenantRecord | undefined;
   readonly deps: LifecycleDependencies;
   readonly call: GatewayCallOptions;
+  /** The FriendlyName lookup, started alongside the watermark read (tenant.created only). */
+  readonly lookup?: Promise<Subaccount | undefined>;
 }
+
+const findLive = async ({
+  event,
+  deps,
+  call,
+}: Pick<Step, 'event' | 'deps' | 'call'>): Promise<Subaccount | undefined> =>
+  (await deps.gateway.findByFriendlyName(deps.friendlyNames.encode(event.tenantId), call)).find(
+    (account) => account.status !== 'closed',
+  );
 
 const markFor = (event: TenantEvent, lifecycle: SubaccountStatus, accountSid?: string): EventMark => ({
   lifecycle,
@@ -72,19 +83,16 @@ const credentialsFor = (event: TenantEvent, account: Subaccount): TenantCredenti
 const isAmbiguous = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && 'ambiguous' in error && error.ambiguous === true;
 
-const liveSubaccount = async ({ event, deps, call }: Step): Promise<Subaccount> => {
+const liveSubaccount = async (step: Step): Promise<Subaccount> => {
+  const { event, deps, call } = step;
   const friendlyName = deps.friendlyNames.encode(event.tenantId);
-  const findLive = async () =>
-    (await deps.gateway.findByFriendlyName(friendlyName, call)).find(
-      (account) => account.status !== 'closed',
-    );
-  const existing = await findLive();
+  const existing = await (step.lookup ?? findLive(step));
   if (existing !== undefined) return existing;
   try {
     return await deps.gateway.create(friendlyName, call);
   } catch (error) {
     if (!isAmbiguous(error)) throw error;
-    const created = await findLive();
+    const created = await findLive(step);
     if (created === undefined) throw new UnresolvedCreateError(friendlyName, error);
     return created;
   }
@@ -180,6 +188,11 @@ export const applyTenantEvent = async (
   deps: LifecycleDependencies,
   call: GatewayCallOptions = {},
 ): Promise<Outcome> => {
+  // A created event almost always needs the FriendlyName lookup, which depends on nothing the
+  // watermark read returns: both go out together, saving a round trip on every signup. (A replay
+  // pays one read for nothing.) Its failure surfaces where it is awaited, or nowhere if unused.
+  const lookup = event.type === 'tenant.created' ? findLive({ event, deps, call }) : undefined;
+  lookup?.catch(() => {});
   const record = await deps.vault.describe(event.tenantId);
   const action = decide(event, record);
   if (action === 'ignore-stale') {
@@ -189,7 +202,7 @@ export const applyTenantEvent = async (
       note: `older than ${record?.lastEventAt}`,
     };
   }
-  const step: Step = { event, record, deps, call };
+  const step: Step = { event, record, deps, call, lookup };
   if (action === 'provision') return provision(step);
   if (record === undefined || action === 'reject-unknown')
     throw new UnknownTenantError(event.tenantId, event.type);

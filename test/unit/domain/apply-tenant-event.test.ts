@@ -28,6 +28,22 @@ const apply = (event: ReturnType<typeof tenantEvent>) => applyTenantEvent(event,
 const live = () => [...gateway.accounts.values()].filter((a) => a.status !== 'closed');
 
 describe('tenant.created', () => {
+  it('looks the subaccount up while it reads the watermark, not after', async () => {
+    let describeStarted = false;
+    let lookupStartedBeforeDescribeEnded = false;
+    const describeSecret = vault.describe;
+    vault.describe = async (tenantId) => {
+      describeStarted = true;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      lookupStartedBeforeDescribeEnded = gateway.calls.includes('list');
+      return describeSecret(tenantId);
+    };
+    await apply(tenantEvent('tenant.created', 'parallel', { at: 1 }));
+    expect(describeStarted).toBe(true);
+    expect(lookupStartedBeforeDescribeEnded).toBe(true);
+    expect(gateway.calls).toEqual(['list', 'create']);
+  });
+
   it('creates one active subaccount and stores its credentials with the watermark', async () => {
     const event = tenantEvent('tenant.created', 'acme', { at: 1 });
     const outcome = await apply(event);
@@ -55,7 +71,8 @@ describe('tenant.created', () => {
     gateway.calls = [];
     vault.calls = [];
     expect((await apply(event)).kind).toBe('noop');
-    expect(gateway.calls).toEqual([]);
+    // Only reads: the FriendlyName lookup goes out alongside the watermark read for every created.
+    expect(gateway.calls).toEqual(['list']);
     expect(vault.calls).toEqual(['describe']);
     expect(live()).toHaveLength(1);
   });

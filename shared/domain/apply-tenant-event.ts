@@ -76,13 +76,13 @@ const credentialsFor = (event: TenantEvent, account: Subaccount): TenantCredenti
   provisionedByEventId: event.eventId,
 });
 
+const isAmbiguous = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'ambiguous' in error && error.ambiguous === true;
+
 /**
  * The tenant's live (non-closed) subaccount: adopted when a previous attempt created it, else
  * created. A create with no answer is resolved by looking it up, never by creating again.
  */
-const isAmbiguous = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'ambiguous' in error && error.ambiguous === true;
-
 const liveSubaccount = async (step: Step): Promise<Subaccount> => {
   const { event, deps, call } = step;
   const friendlyName = deps.friendlyNames.encode(event.tenantId);

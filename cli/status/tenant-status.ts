@@ -15,6 +15,7 @@ import type {
 import { SecretsManagerCallError } from '../../shared/secrets/errors.ts';
 import { tenantSecretName } from '../../shared/secrets/tenant-vault.ts';
 import { TwilioNotFoundError } from '../../shared/twilio/errors.ts';
+import { createTwilioSubaccountGateway } from '../../shared/twilio/subaccount-gateway.ts';
 import type { AccountStatus, TwilioAccountsApi } from '../../shared/twilio/types.ts';
 
 const DAY_MS = 86_400_000;
@@ -98,13 +99,13 @@ const findByFriendlyName = async (
   sources: StatusSources,
   tenantId: string,
 ): Promise<SubaccountSnapshot | undefined> => {
-  const found: SubaccountSnapshot[] = [];
-  for await (const account of sources.twilio.listAccounts({ friendlyName: sources.codec.encode(tenantId) })) {
-    if (account.sid !== account.ownerAccountSid) {
-      found.push({ sid: account.sid, friendlyName: account.friendlyName, status: account.status });
-    }
-  }
-  return found.findLast((account) => account.status !== 'closed') ?? found.at(-1);
+  const found = await createTwilioSubaccountGateway(sources.twilio).findByFriendlyName(
+    sources.codec.encode(tenantId),
+  );
+  const account = found.findLast((candidate) => candidate.status !== 'closed') ?? found.at(-1);
+  return account === undefined
+    ? undefined
+    : { sid: account.sid, friendlyName: account.friendlyName, status: account.status };
 };
 
 export const tenantStatus = async (sources: StatusSources, tenantId: string): Promise<TenantStatus> => {

@@ -1,22 +1,20 @@
 /**
- * Reads the dead-letter queue without consuming it: every message is received (with its
- * attributes), held invisible while the queue is read, then made visible again, so an operator
- * (`tenants dlq list`, a redrive) still finds all of them.
+ * The dead-letter queue as the local run reports it, read without consuming it (the operator CLI's
+ * reader: every message is received, then made visible again), so `tenants dlq list` and a
+ * redrive still find all of them afterwards.
  *
- * A FIFO queue hands out no message of a group while an earlier one is in flight, and one receive
- * returns at most 10 messages, so a group cut at that limit cannot be read further without
- * deleting; `unread` counts what was left. The tenant-events groups hold one message each in
- * practice (one tenant, one failure).
+ * A FIFO queue hands out no message of a group while an earlier one is in flight, so a group cut
+ * at a receive's 10-message limit cannot be read further without deleting; `unread` counts what
+ * was left. The tenant-events groups hold one message each in practice (one tenant, one failure).
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  ChangeMessageVisibilityBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+  approximateDepth,
+  type DeadLetter as QueuedDeadLetter,
+  receiveDeadLetters,
+  releaseDeadLetters,
+} from '../../cli/dlq/dead-letters.ts';
 import { peekTenantId } from '../../shared/domain/envelope.ts';
-import { DLQ_ATTRIBUTE } from '../../shared/processing/dead-letter.ts';
-import { dlqDepth } from './progress.ts';
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -34,59 +32,20 @@ export interface DeadLetterSnapshot {
 
 /** Long enough to read the whole queue; released explicitly at the end anyway. */
 const HOLD_SECONDS = 30;
-const SQS_BATCH_LIMIT = 10;
 
-const attribute = (message: Message, name: string): string | undefined =>
-  message.MessageAttributes?.[name]?.StringValue;
-
-const toDeadLetter = (message: Message): DeadLetter => {
-  const errorCode = attribute(message, DLQ_ATTRIBUTE.errorCode);
-  return {
-    messageId: message.MessageId ?? '',
-    tenantId: attribute(message, DLQ_ATTRIBUTE.tenantId) ?? peekTenantId(message.Body ?? ''),
-    errorCode,
-    reason:
-      attribute(message, DLQ_ATTRIBUTE.reason) ??
-      "moved by SQS after the source queue's maxReceiveCount receives",
-  };
-};
-
-const release = async (sqs: SQSClient, dlqUrl: string, held: readonly Message[]): Promise<void> => {
-  for (let offset = 0; offset < held.length; offset += SQS_BATCH_LIMIT) {
-    const chunk = held.slice(offset, offset + SQS_BATCH_LIMIT);
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: dlqUrl,
-        Entries: chunk.map((message, i) => ({
-          Id: String(offset + i),
-          ReceiptHandle: message.ReceiptHandle ?? '',
-          VisibilityTimeout: 0,
-        })),
-      }),
-    );
-  }
-};
+const toDeadLetter = (letter: QueuedDeadLetter): DeadLetter => ({
+  messageId: letter.messageId,
+  tenantId: letter.tenantId ?? peekTenantId(letter.body),
+  errorCode: letter.errorCode,
+  reason: letter.reason ?? "moved by SQS after the source queue's maxReceiveCount receives",
+});
 
 export const readDeadLetters = async (sqs: SQSClient, dlqUrl: string): Promise<DeadLetterSnapshot> => {
-  const held: Message[] = [];
+  const held = await receiveDeadLetters(sqs, dlqUrl, { visibilitySeconds: HOLD_SECONDS });
   try {
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: dlqUrl,
-          MaxNumberOfMessages: SQS_BATCH_LIMIT,
-          VisibilityTimeout: HOLD_SECONDS,
-          WaitTimeSeconds: 0,
-          MessageAttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) break;
-      held.push(...Messages);
-    }
-    const unread = await dlqDepth(sqs, dlqUrl).then((depth) => Math.max(0, depth - held.length));
+    const unread = Math.max(0, (await approximateDepth(sqs, dlqUrl)) - held.length);
     return { deadLetters: held.map(toDeadLetter), unread };
   } finally {
-    await release(sqs, dlqUrl, held);
+    await releaseDeadLetters(sqs, dlqUrl, held);
   }
 };

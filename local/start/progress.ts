@@ -1,6 +1,4 @@
 /** One stderr line whenever the counts move: published, processed (deleted), dead-lettered. */
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
 export interface ProgressSources {
   readonly write: (line: string) => void;
   /** Records the function has finished with (succeeded or dead-lettered), from the runner's stats. */
@@ -15,25 +13,6 @@ export interface Progress {
   /** Prints the last counts and stops polling. */
   stop(): Promise<void>;
 }
-
-/** Every message the DLQ holds, whatever its state, without receiving any. */
-export const dlqDepth = async (sqs: SQSClient, dlqUrl: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: dlqUrl,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-  );
-};
 
 export const startProgress = (sources: ProgressSources): Progress => {
   let published = 0;

@@ -1,8 +1,9 @@
 /** Publishes an event file and waits until the function has dealt with every message. */
 
+import { approximateDepth } from '../../cli/dlq/dead-letters.ts';
 import type { EventLine } from '../expectations.ts';
 import { DrainTimeoutError, type EventSourceRunner } from '../runner/index.ts';
-import { dlqDepth, startProgress } from './progress.ts';
+import { startProgress } from './progress.ts';
 import { publishLines, type RefusedLine } from './publish.ts';
 import type { Target } from './target.ts';
 
@@ -24,7 +25,7 @@ export const replay = async (
   const progress = startProgress({
     write: log,
     processed: () => worker.stats().succeeded,
-    deadLettered: () => dlqDepth(target.sqs, target.dlqUrl),
+    deadLettered: () => approximateDepth(target.sqs, target.dlqUrl),
   });
   let drainError: DrainTimeoutError | undefined;
   let refused: RefusedLine[] = [];

@@ -23,6 +23,12 @@ export const ENV = {
   twilioMaxAttempts: 'TWILIO_MAX_ATTEMPTS',
   /** Tenants processed concurrently inside one batch. */
   tenantConcurrency: 'TENANT_CONCURRENCY',
+  /** Name of the DynamoDB tenant ledger table (order, lease and create intent per tenant). */
+  tenantLedgerTable: 'TENANT_LEDGER_TABLE',
+  /** Seconds an unanswered create must age before another create may be tried. */
+  createSettleSeconds: 'CREATE_SETTLE_SECONDS',
+  /** Seconds an event's occurredAt may lie ahead of now before it is refused as from the future. */
+  maxClockSkewSeconds: 'MAX_CLOCK_SKEW_SECONDS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -37,3 +37,18 @@ export const TWILIO_ERROR_METRIC = 'TwilioError';
 
 /** Number of drift findings per reconcile run (dimension `service`). */
 export const DRIFT_METRIC = 'DriftFindings';
+
+/**
+ * One count per create refused because the main account reached its subaccount limit (Twilio
+ * 21480, dimension `service`). Raising the limit takes a support ticket, so it has its own alarm.
+ */
+export const SUBACCOUNT_LIMIT_METRIC = 'SubaccountLimitReached';
+
+/**
+ * One count per call refused because the main account itself is suspended (Twilio 21476,
+ * dimension `service`). Retryable, but nothing per tenant can fix it: it has its own alarm.
+ */
+export const MAIN_ACCOUNT_SUSPENDED_METRIC = 'MainAccountSuspended';
+
+/** One count per record handed back because another invocation holds the tenant's lease. */
+export const TENANT_BUSY_METRIC = 'TenantBusy';

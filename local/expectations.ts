@@ -8,10 +8,15 @@
  * which every tenant's events reach the handler.
  */
 import { parseTenantEvent } from '../shared/domain/envelope.ts';
-import { IllegalTransitionError, InvalidEventError, UnknownTenantError } from '../shared/domain/errors.ts';
+import {
+  EventFromFutureError,
+  IllegalTransitionError,
+  InvalidEventError,
+  UnknownTenantError,
+} from '../shared/domain/errors.ts';
 import type { TenantEvent } from '../shared/domain/event.ts';
-import { eventKey } from '../shared/domain/event-key.ts';
-import type { SubaccountStatus, TenantRecord } from '../shared/domain/ports.ts';
+import { canonicalInstant, instantMs, parseInstant } from '../shared/domain/instant.ts';
+import type { LedgerState, SubaccountStatus } from '../shared/domain/ports.ts';
 import { type Action, decide } from '../shared/domain/transitions.ts';
 
 /** One non-blank line of an event file: a readable tenant event, or anything else. */
@@ -72,7 +77,7 @@ export const toEventLine = (raw: string, lineNumber: number): EventLine => {
 };
 
 interface TenantModel {
-  record: TenantRecord | undefined;
+  state: LedgerState | undefined;
   subaccounts: number;
   deadLetters: ExpectedDeadLetter[];
 }
@@ -80,46 +85,50 @@ interface TenantModel {
 type Effect = (model: TenantModel, event: TenantEvent) => ExpectedDeadLetterFields | undefined;
 type ExpectedDeadLetterFields = Pick<ExpectedDeadLetter, 'errorCode' | 'reason'>;
 
-/** The watermark an applied event leaves on the tenant's secret (apply-tenant-event.ts markFor). */
-const marked = (record: TenantRecord, event: TenantEvent, lifecycle: SubaccountStatus): TenantRecord => ({
-  ...record,
-  lifecycle,
-  lastEventId: eventKey(event.eventId),
-  lastEventAt: event.occurredAt,
-});
+/** The watermark an applied event leaves in the ledger (apply-tenant-event.ts watermarkAfter). */
+const applied = (
+  state: LedgerState | undefined,
+  event: TenantEvent,
+  change: Partial<LedgerState>,
+): LedgerState => {
+  const watermark = canonicalInstant(event.occurredAt);
+  const same = state !== undefined && state.watermark === watermark;
+  return {
+    lifecycle: 'active',
+    accountSid: '',
+    friendlyName: '',
+    secretRetired: false,
+    ...state,
+    ...change,
+    watermark,
+    appliedAtWatermark: same ? [...state.appliedAtWatermark, event.eventId] : [event.eventId],
+  };
+};
 
 const freshSubaccount = (model: TenantModel, event: TenantEvent): void => {
   model.subaccounts += 1;
-  const base: TenantRecord = {
-    tenantId: event.tenantId,
-    accountSid: `subaccount-${model.subaccounts}`,
-    friendlyName: '',
+  model.state = applied(model.state, event, {
     lifecycle: 'active',
-    lastEventId: '',
-    lastEventAt: event.occurredAt,
-    retired: false,
-  };
-  model.record = marked(base, event, 'active');
+    accountSid: `subaccount-${model.subaccounts}`,
+    secretRetired: false,
+  });
 };
 
 const setStatus =
   (lifecycle: SubaccountStatus): Effect =>
   (model, event) => {
-    if (model.record !== undefined) model.record = marked(model.record, event, lifecycle);
+    model.state = applied(model.state, event, { lifecycle });
     return undefined;
   };
 
-/** A no-op still moves the watermark, unless the secret is already retired (it cannot be tagged). */
+/** A no-op still moves the watermark. */
 const noop: Effect = (model, event) => {
-  const record = model.record;
-  if (record !== undefined && !record.retired) model.record = marked(record, event, record.lifecycle);
+  model.state = applied(model.state, event, {});
   return undefined;
 };
 
 const close: Effect = (model, event) => {
-  const record = model.record;
-  if (record === undefined || record.retired) return undefined;
-  model.record = { ...marked(record, event, 'closed'), retired: true };
+  model.state = applied(model.state, event, { lifecycle: 'closed', secretRetired: true });
   return undefined;
 };
 
@@ -129,7 +138,7 @@ const deadLetterOf = (error: { code: string; message: string }): ExpectedDeadLet
 });
 
 /** What each decision of the transition table does to the model. */
-const EFFECTS: Readonly<Record<Action | 'ignore-stale', Effect>> = {
+const EFFECTS: Readonly<Record<Action | 'ignore-stale' | 'replay', Effect>> = {
   provision: (model, event) => {
     freshSubaccount(model, event);
     return undefined;
@@ -144,6 +153,7 @@ const EFFECTS: Readonly<Record<Action | 'ignore-stale', Effect>> = {
   noop,
   'noop-closed': noop,
   'ignore-stale': () => undefined,
+  replay: () => undefined,
   'reject-closed': (_model, event) =>
     deadLetterOf(
       new IllegalTransitionError('closed subaccounts cannot be reopened', {
@@ -154,25 +164,45 @@ const EFFECTS: Readonly<Record<Action | 'ignore-stale', Effect>> = {
   'reject-unknown': (_model, event) => deadLetterOf(new UnknownTenantError(event.tenantId, event.type)),
 };
 
-const applyEvent = (model: TenantModel, event: TenantEvent): ExpectedDeadLetterFields | undefined =>
-  EFFECTS[decide(event, model.record)](model, event);
+const applyEvent = (
+  model: TenantModel,
+  event: TenantEvent,
+  clock: ExpectationClock,
+): ExpectedDeadLetterFields | undefined => {
+  const now = clock.now();
+  if (instantMs(parseInstant(event.occurredAt)) > now + clock.maxClockSkewMs) {
+    return deadLetterOf(new EventFromFutureError(event.occurredAt, now, clock.maxClockSkewMs));
+  }
+  return EFFECTS[decide(event, model.state)](model, event);
+};
+
+/** The handler refuses events from further in the future than the skew it allows. */
+export interface ExpectationClock {
+  readonly now: () => number;
+  readonly maxClockSkewMs: number;
+}
+
+const DEFAULT_CLOCK: ExpectationClock = { now: Date.now, maxClockSkewMs: 300_000 };
 
 const expectationOf = (tenantId: string, model: TenantModel): TenantExpectation => ({
   tenantId,
-  status: model.record?.lifecycle ?? null,
-  secretStored: model.record !== undefined && !model.record.retired,
+  status: model.state?.lifecycle ?? null,
+  secretStored: model.state !== undefined && !model.state.secretRetired,
   deadLetter: model.deadLetters.length === 0 ? null : model.deadLetters.map((entry) => entry.errorCode),
   subaccounts: model.subaccounts,
 });
 
 /** Applies every line, in order, to an in-memory model of each tenant. Pure. */
-export const expectTenantStates = (lines: readonly EventLine[]): Expectations => {
+export const expectTenantStates = (
+  lines: readonly EventLine[],
+  clock: ExpectationClock = DEFAULT_CLOCK,
+): Expectations => {
   const tenants = new Map<string, TenantModel>();
   const deadLetters: ExpectedDeadLetter[] = [];
   const modelOf = (tenantId: string): TenantModel => {
     let model = tenants.get(tenantId);
     if (model === undefined) {
-      model = { record: undefined, subaccounts: 0, deadLetters: [] };
+      model = { state: undefined, subaccounts: 0, deadLetters: [] };
       tenants.set(tenantId, model);
     }
     return model;
@@ -184,7 +214,7 @@ export const expectTenantStates = (lines: readonly EventLine[]): Expectations =>
     const failure =
       line.kind === 'malformed'
         ? { errorCode: line.errorCode, reason: line.reason }
-        : applyEvent(modelOf(line.event.tenantId), line.event);
+        : applyEvent(modelOf(line.event.tenantId), line.event, clock);
     if (failure === undefined) continue;
     const deadLetter = { lineNumber: line.lineNumber, tenantId, ...failure };
     deadLetters.push(deadLetter);

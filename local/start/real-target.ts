@@ -4,7 +4,8 @@
  * Nothing is started; nothing here is used by the tests (they have no network).
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createSecretsManagerClient, createSqsClient } from '../../shared/app/aws-clients.ts';
+import { createSecretsManagerClient } from '../../shared/app/aws-clients.ts';
+import { createSqsClient } from '../../shared/app/sqs-client.ts';
 import { ConfigurationError } from '../../shared/config/errors.ts';
 import { readTenantEventsConfig, type TenantEventsConfig } from '../../shared/config/tenant-events-config.ts';
 import { RealTargetConfigError } from './errors.ts';

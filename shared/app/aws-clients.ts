@@ -1,19 +1,25 @@
 /**
  * AWS SDK clients as the functions and tools build them. Region, credentials and endpoints come
  * from the standard AWS configuration (`AWS_REGION`, the credential chain, `AWS_ENDPOINT_URL_SQS`,
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER`), which is also how they are pointed at the local emulators.
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_DYNAMODB`), which is also how they are pointed at the local emulators.
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
  * Short timeouts: a hung call must fail well inside the invocation, leaving time to hand the
  * record back. Without `throwOnRequestTimeout` the SDK only logs a warning and keeps waiting.
  */
-const requestHandler = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
+export const requestHandler = {
+  connectionTimeout: 2_000,
+  requestTimeout: 5_000,
+  throwOnRequestTimeout: true,
+};
 
 export const createSecretsManagerClient = (): SecretsManagerClient =>
   new SecretsManagerClient({ maxAttempts: 3, requestHandler });
 
-export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, requestHandler });
+/** The SDK's standard retry mode already backs off on DynamoDB throttling before we see it. */
+export const createDynamoDbClient = (): DynamoDBClient =>
+  new DynamoDBClient({ maxAttempts: 3, requestHandler });

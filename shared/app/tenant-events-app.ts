@@ -5,16 +5,18 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { TenantEventsConfig } from '../config/tenant-events-config.ts';
 import { peekTenantId } from '../domain/envelope.ts';
 import { createFriendlyNameCodec } from '../domain/friendly-name.ts';
+import { createDynamoDbLedger } from '../ledger/dynamodb-ledger.ts';
 import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../observability/metric-names.ts';
 import { createPowertoolsObserver } from '../observability/powertools-observer.ts';
 import { processBatch } from '../processing/batch.ts';
-import { createDeadLetterSender } from '../processing/dead-letter.ts';
+import type { DeadLetterSender } from '../processing/dead-letter.ts';
 import type { RecordObserver } from '../processing/record-observer.ts';
 import { createTenantEventProcessor } from '../processing/tenant-event-processor.ts';
 import {
@@ -25,7 +27,7 @@ import { createSecretsManagerVault } from '../secrets/tenant-vault.ts';
 import { classifyTwilioError } from '../twilio/classify.ts';
 import { createTwilioSubaccountGateway } from '../twilio/subaccount-gateway.ts';
 import type { TwilioAccountsApi, TwilioCredentialSource } from '../twilio/types.ts';
-import { createSecretsManagerClient, createSqsClient } from './aws-clients.ts';
+import { createDynamoDbClient, createSecretsManagerClient } from './aws-clients.ts';
 
 /**
  * Builds the Twilio client from the (cached, refreshable) main-account credentials. Passed in
@@ -40,6 +42,7 @@ export interface TenantEventsAppDependencies {
   readonly createTwilioClient: TwilioClientFactory;
   readonly secretsClient?: SecretsManagerClient;
   readonly sqsClient?: SQSClient;
+  readonly dynamoDbClient?: DynamoDBClient;
   readonly observer?: RecordObserver;
   readonly logger?: Logger;
 }
@@ -56,6 +59,37 @@ export interface TenantEventsApp {
  * writes, and no record starts that could not: a fifth of the invocation, between 0.2 s and 3 s.
  */
 const reserveMs = (remainingMs: number): number => Math.min(3_000, Math.max(200, remainingMs / 5));
+
+/**
+ * A tenant lease lapses this long after the invocation's end: by then Lambda has stopped the
+ * environment, so a killed invocation holds its tenants only briefly, and clocks of different
+ * hosts may disagree by this much without two holders overlapping.
+ */
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * The dead-letter path is rare: the SQS SDK and the sender load on its first use, not at cold
+ * start. https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html
+ */
+const lazyDeadLetterSender = (queueUrl: string, sqsClient: SQSClient | undefined): DeadLetterSender => {
+  let loading: Promise<DeadLetterSender> | undefined;
+  const load = async (): Promise<DeadLetterSender> => {
+    const [{ createDeadLetterSender }, { createSqsClient }] = await Promise.all([
+      import('../processing/dead-letter.ts'),
+      import('./sqs-client.ts'),
+    ]);
+    return createDeadLetterSender({ sqs: sqsClient ?? createSqsClient(), queueUrl });
+  };
+  return {
+    send: async (record, why) => {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).send(record, why);
+    },
+  };
+};
 
 /** Records are ordered per tenant; a message whose tenant cannot be read is its own group. */
 const groupKey = (record: SQSRecord): string => {
@@ -85,13 +119,16 @@ export const createTenantEventsApp = (
         prefix: config.SECRET_PREFIX,
         kmsKeyId: config.SECRETS_KMS_KEY_ID,
       }),
+      ledger: createDynamoDbLedger({
+        client: overrides.dynamoDbClient ?? createDynamoDbClient(),
+        tableName: config.TENANT_LEDGER_TABLE,
+      }),
       friendlyNames: createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE),
       recoveryWindowDays: config.SECRET_RECOVERY_WINDOW_DAYS,
+      createSettleMs: config.CREATE_SETTLE_SECONDS * 1000,
+      maxClockSkewMs: config.MAX_CLOCK_SKEW_SECONDS * 1000,
     },
-    deadLetter: createDeadLetterSender({
-      sqs: overrides.sqsClient ?? createSqsClient(),
-      queueUrl: config.DEAD_LETTER_QUEUE_URL,
-    }),
+    deadLetter: lazyDeadLetterSender(config.DEAD_LETTER_QUEUE_URL, overrides.sqsClient),
     observer,
     // The deadline below already keeps the reserve back: a record starts only before it.
     minimumTimeMs: 0,
@@ -107,12 +144,13 @@ export const createTenantEventsApp = (
     parentCredentials,
     handleBatch: async (event, context) => {
       const remaining = context.getRemainingTimeInMillis();
-      const deadline = Date.now() + remaining - reserveMs(remaining);
+      const end = Date.now() + remaining;
+      const timing = { deadline: end - reserveMs(remaining), leaseExpiresAt: end + LEASE_MARGIN_MS };
       metrics.addMetric(RECORDS_RECEIVED_METRIC, MetricUnit.Count, event.Records.length);
       return processBatch(event.Records, {
         groupKey,
         concurrency: config.TENANT_CONCURRENCY,
-        processRecord: (record) => processRecord(record, deadline),
+        processRecord: (record) => processRecord(record, timing),
         onSkipped: (record) =>
           observer.record({
             messageId: record.messageId,

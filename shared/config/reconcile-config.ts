@@ -15,6 +15,7 @@ export const reconcileConfigSchema = z.pick(tenantEventsConfigSchema, {
   [ENV.friendlyNameTemplate]: true,
   [ENV.twilioApiBaseUrl]: true,
   [ENV.twilioMaxAttempts]: true,
+  [ENV.tenantLedgerTable]: true,
 });
 
 export type ReconcileConfig = z.infer<typeof reconcileConfigSchema>;

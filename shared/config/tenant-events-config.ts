@@ -61,6 +61,19 @@ export const tenantEventsConfigSchema = z.object({
   [ENV.twilioMaxAttempts]: integer(1, 10, 4),
   [ENV.tenantConcurrency]: integer(1, 10, 10),
   [ENV.parentCredentialsTtlSeconds]: integer(0, 3600, 300),
+  [ENV.tenantLedgerTable]: z
+    .string({ error: 'is required (name of the DynamoDB tenant ledger table)' })
+    .check(
+      z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3..255 of letters, digits, _ . -)'),
+    ),
+  /**
+   * 60 s: well past the seconds an account takes to show in Twilio's list in practice, and well
+   * inside the default redelivery cycle, so a lost-answer create waits one or two redeliveries
+   * before another create, and never makes a duplicate unless the list lags longer than this.
+   */
+  [ENV.createSettleSeconds]: integer(0, 900, 60),
+  /** 300 s: the skew AWS itself tolerates on signed requests; a larger gap is a wrong clock. */
+  [ENV.maxClockSkewSeconds]: integer(1, 86_400, 300),
 });
 
 export type TenantEventsConfig = z.infer<typeof tenantEventsConfigSchema>;

@@ -62,3 +62,65 @@ export class DeadlineExceededError extends ProvisionerError {
     super(`not enough time left in the invocation to ${step}`, { retryable: true, context: { step } });
   }
 }
+
+/**
+ * The event is dated further in the future than clock skew explains. Applying it would move the
+ * watermark past every real event to come and freeze the tenant, so it is refused; a redrive
+ * after its time has come applies it normally.
+ */
+export class EventFromFutureError extends ProvisionerError {
+  readonly code = 'EVENT_FROM_FUTURE';
+
+  constructor(occurredAt: string, now: number, maxSkewMs: number) {
+    super(
+      `occurredAt ${occurredAt} is more than the allowed clock skew of ${maxSkewMs / 1000} s ahead of now (${new Date(now).toISOString()})`,
+      { retryable: false, context: { occurredAt, maxSkewSeconds: maxSkewMs / 1000 } },
+    );
+  }
+}
+
+/** Another invocation holds the tenant's lease: the record is retried later, never dead-lettered. */
+export class TenantBusyError extends ProvisionerError {
+  readonly code = 'TENANT_BUSY';
+
+  constructor(tenantId: string, heldUntil?: number) {
+    super(`tenant busy: another invocation holds the lease of "${tenantId}"`, {
+      retryable: true,
+      context: {
+        tenantId,
+        ...(heldUntil === undefined ? {} : { heldUntil: new Date(heldUntil).toISOString() }),
+      },
+    });
+  }
+}
+
+/**
+ * The lease was lost (expired and taken over) before the fenced write: nothing was written, and
+ * the newer holder's state stands. Retryable: the redelivery re-reads the ledger.
+ */
+export class LeaseLostError extends ProvisionerError {
+  readonly code = 'LEASE_LOST';
+
+  constructor(tenantId: string, step: string) {
+    super(`the lease of tenant "${tenantId}" was lost before ${step}; nothing was written`, {
+      retryable: true,
+      context: { tenantId, step },
+    });
+  }
+}
+
+/**
+ * An earlier create of this tenant's subaccount had no answer and the subaccount is not visible
+ * by FriendlyName yet. Creating again now could make a second one, so the record waits until the
+ * intent is older than the settle time.
+ */
+export class CreateSettlingError extends ProvisionerError {
+  readonly code = 'CREATE_SETTLING';
+
+  constructor(friendlyName: string, intentEventId: string, waitMs: number) {
+    super(
+      `an earlier create of "${friendlyName}" (event ${intentEventId}) may still become visible; retrying in about ${Math.ceil(waitMs / 1000)} s before creating again`,
+      { retryable: true, context: { friendlyName, intentEventId } },
+    );
+  }
+}

@@ -3,16 +3,13 @@
  * the same writes (idempotency) whatever process performs it.
  */
 import { createHash } from 'node:crypto';
+import { isTagValue } from './tag-value.ts';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Characters Secrets Manager accepts in a tag value.
- * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_Tag.html */
-const TAG_SAFE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-
 /** The eventId as stored in the tenant's watermark tag: itself when tag-safe, else a digest. */
 export const eventKey = (eventId: string): string =>
-  TAG_SAFE.test(eventId) ? eventId : `sha256:${sha256(eventId)}`;
+  eventId !== '' && isTagValue(eventId, 128) ? eventId : `sha256:${sha256(eventId)}`;
 
 /**
  * A Secrets Manager ClientRequestToken (32..64 characters) for one write step of one event: the

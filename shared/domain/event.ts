@@ -44,6 +44,3 @@ export const tenantEventSchema = z
   });
 
 export type TenantEvent = z.infer<typeof tenantEventSchema>;
-
-/** Milliseconds since the epoch of an event's `occurredAt`, for ordering. */
-export const occurredAtMs = (event: Pick<TenantEvent, 'occurredAt'>): number => Date.parse(event.occurredAt);

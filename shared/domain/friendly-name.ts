@@ -5,10 +5,12 @@
  * https://www.twilio.com/docs/iam/api/account#account-properties
  */
 import { TENANT_ID_PATTERN } from './event.ts';
+import { isTagValueCharacter } from './tag-value.ts';
 
 export const TENANT_ID_PLACEHOLDER = '{tenantId}';
 export const DEFAULT_FRIENDLY_NAME_TEMPLATE = 'tenant:{tenantId}';
 const FRIENDLY_NAME_MAX = 64;
+
 const TENANT_ID_MAX = 48;
 
 export interface FriendlyNameCodec {
@@ -30,6 +32,15 @@ export const friendlyNameTemplateProblems = (template: string): string[] => {
   if (fixed + TENANT_ID_MAX > FRIENDLY_NAME_MAX) {
     problems.push(
       `leaves too little room: ${fixed} fixed characters + a ${TENANT_ID_MAX}-character tenantId exceed Twilio's ${FRIENDLY_NAME_MAX}`,
+    );
+  }
+  // The FriendlyName is also the secret's `friendly-name` tag: a character tags refuse would
+  // create every subaccount and then fail on CreateSecret.
+  const fixedText = template.replace(TENANT_ID_PLACEHOLDER, '');
+  const refused = [...new Set([...fixedText].filter((char) => !isTagValueCharacter(char)))];
+  if (refused.length > 0) {
+    problems.push(
+      `must only use characters AWS accepts in a tag value (letters, digits, spaces and _ . : / = + - @), since the name is also the secret's "friendly-name" tag: not ${refused.map((c) => JSON.stringify(c)).join(', ')}`,
     );
   }
   return problems;

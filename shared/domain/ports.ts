@@ -1,6 +1,7 @@
 /**
- * The two small interfaces the lifecycle use cases depend on. Adapters: `shared/twilio/`
- * (SubaccountGateway over undici) and `shared/secrets/` (CredentialVault over the AWS SDK).
+ * The three small interfaces the lifecycle use cases depend on. Adapters: `shared/twilio/`
+ * (SubaccountGateway over undici), `shared/secrets/` (CredentialVault over the AWS SDK) and
+ * `shared/ledger/` (TenantLedger over DynamoDB).
  */
 import type { AccountStatus } from '../twilio/types.ts';
 
@@ -81,4 +82,68 @@ export interface CredentialVault {
   restore(tenantId: string): Promise<void>;
   /** The stored credentials, or `undefined` when absent or retired. */
   readCredentials(tenantId: string): Promise<TenantCredentials | undefined>;
+}
+
+/** What the ledger knows about a provisioned tenant: the authority for order and lifecycle. */
+export interface LedgerState {
+  readonly lifecycle: SubaccountStatus;
+  readonly accountSid: string;
+  readonly friendlyName: string;
+  /** Canonical instant (see instant.ts) of the last applied event: the stale-event watermark. */
+  readonly watermark: string;
+  /** The eventIds applied at exactly the watermark instant: a redelivery of one is a replay. */
+  readonly appliedAtWatermark: readonly string[];
+  /** True once the tenant's secret is scheduled for deletion (after churn). */
+  readonly secretRetired: boolean;
+}
+
+/** A create POST was (about to be) sent for this tenant by this event, at this time. */
+export interface CreateIntent {
+  readonly eventId: string;
+  /** Epoch ms. */
+  readonly startedAt: number;
+}
+
+export interface LedgerEntry {
+  readonly tenantId: string;
+  /** Bumped by every commit; a commit is fenced on the version its lease read. */
+  readonly version: number;
+  /** `undefined`: the ledger has never recorded this tenant (never provisioned, or pre-ledger). */
+  readonly state?: LedgerState;
+  readonly createIntent?: CreateIntent;
+}
+
+/** A held lease: the right to change one tenant until `expiresAt`, fenced on `version`. */
+export interface Lease {
+  readonly tenantId: string;
+  readonly owner: string;
+  readonly version: number;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+}
+
+export type LeaseResult =
+  | { readonly acquired: true; readonly lease: Lease; readonly entry: LedgerEntry }
+  /** `heldUntil` (epoch ms) when the store reports it. */
+  | { readonly acquired: false; readonly heldUntil?: number };
+
+export interface TenantLedger {
+  /**
+   * Takes the tenant's lease when it is free or expired at `now`, in one conditional write that
+   * also returns the entry (creating an empty one for a new tenant).
+   */
+  acquire(tenantId: string, owner: string, expiresAt: number, now: number): Promise<LeaseResult>;
+  /** Records a create intent; throws LeaseLostError when the lease is no longer this one. */
+  recordCreateIntent(lease: Lease, intent: CreateIntent): Promise<void>;
+  /**
+   * Writes the new state, bumps the version, clears the intent and releases the lease, only while
+   * still holding the lease at the version read; throws LeaseLostError otherwise.
+   */
+  commit(lease: Lease, state: LedgerState): Promise<void>;
+  /** Releases the lease without changing state; a no-op when it is no longer held. */
+  release(lease: Lease): Promise<void>;
+  /** The entry, without taking the lease (reports and reconcile). */
+  read(tenantId: string): Promise<LedgerEntry | undefined>;
+  /** Writes the state of a tenant the ledger has never recorded; false when it already has one. */
+  adopt(tenantId: string, state: LedgerState): Promise<boolean>;
 }

@@ -3,11 +3,11 @@
  * (apply-tenant-event.ts) carries out the action; this table is the whole policy.
  */
 import type { TenantEvent, TenantEventType } from './event.ts';
-import { occurredAtMs } from './event.ts';
 import { eventKey } from './event-key.ts';
-import type { SubaccountStatus, TenantRecord } from './ports.ts';
+import { compareInstants, parseInstant } from './instant.ts';
+import type { LedgerState, SubaccountStatus } from './ports.ts';
 
-/** `absent`: no secret at all. `closed`: closed on Twilio (secret retired or about to be). */
+/** `absent`: never provisioned. `closed`: closed on Twilio (secret retired or about to be). */
 export type TenantState = 'absent' | SubaccountStatus;
 
 export type Action =
@@ -38,19 +38,32 @@ export const TRANSITIONS: Readonly<Record<TenantEventType, Readonly<Record<Tenan
   'tenant.churned': { absent: 'reject-unknown', active: 'close', suspended: 'close', closed: 'close' },
 };
 
-export const stateOf = (record: TenantRecord | undefined): TenantState => record?.lifecycle ?? 'absent';
+export const stateOf = (state: LedgerState | undefined): TenantState => state?.lifecycle ?? 'absent';
 
 export type Freshness = 'new' | 'replay' | 'stale';
 
 /**
- * `stale`: strictly older than the last applied event, so a standard queue or a DLQ redrive that
- * delivers out of order cannot roll a tenant back. `replay`: the very event last applied.
+ * Against the ledger's watermark, compared as exact instants: `stale` is strictly older, so a
+ * standard queue or a DLQ redrive that delivers out of order cannot roll a tenant back; `replay` is
+ * an event applied at exactly the watermark instant (its eventId is recorded there); another
+ * event at that same instant is `new` and applies in queue order.
  */
-export const freshness = (event: TenantEvent, record: TenantRecord | undefined): Freshness => {
-  if (record === undefined) return 'new';
-  if (record.lastEventId === eventKey(event.eventId)) return 'replay';
-  return occurredAtMs(event) < Date.parse(record.lastEventAt) ? 'stale' : 'new';
+export const freshness = (event: TenantEvent, state: LedgerState | undefined): Freshness => {
+  if (state === undefined) return 'new';
+  const order = compareInstants(parseInstant(event.occurredAt), parseInstant(state.watermark));
+  if (order < 0) return 'stale';
+  if (order > 0) return 'new';
+  const applied = state.appliedAtWatermark;
+  return applied.includes(event.eventId) || applied.includes(eventKey(event.eventId)) ? 'replay' : 'new';
 };
 
-export const decide = (event: TenantEvent, record: TenantRecord | undefined): Action | 'ignore-stale' =>
-  freshness(event, record) === 'stale' ? 'ignore-stale' : TRANSITIONS[event.type][stateOf(record)];
+/** What an event does to a tenant in `state`: an action of the table, or nothing at all. */
+export const decide = (
+  event: TenantEvent,
+  state: LedgerState | undefined,
+): Action | 'ignore-stale' | 'replay' => {
+  const fresh = freshness(event, state);
+  if (fresh === 'stale') return 'ignore-stale';
+  if (fresh === 'replay') return 'replay';
+  return TRANSITIONS[event.type][stateOf(state)];
+};

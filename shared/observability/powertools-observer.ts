@@ -6,9 +6,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecordObserver, RecordOutcome } from '../processing/record-observer.ts';
-import { DIMENSION, OUTCOME_METRIC, type OutcomeMetric, TWILIO_ERROR_METRIC } from './metric-names.ts';
+import {
+  DIMENSION,
+  MAIN_ACCOUNT_SUSPENDED_METRIC,
+  OUTCOME_METRIC,
+  SUBACCOUNT_LIMIT_METRIC,
+  TENANT_BUSY_METRIC,
+  TWILIO_ERROR_METRIC,
+} from './metric-names.ts';
 
-const METRIC_OF: Readonly<Record<RecordOutcome['outcome'], OutcomeMetric | undefined>> = {
+const METRIC_OF: Readonly<Record<RecordOutcome['outcome'], string | undefined>> = {
   created: OUTCOME_METRIC.created,
   suspended: OUTCOME_METRIC.suspended,
   reactivated: OUTCOME_METRIC.reactivated,
@@ -17,6 +24,7 @@ const METRIC_OF: Readonly<Record<RecordOutcome['outcome'], OutcomeMetric | undef
   'ignored-stale': OUTCOME_METRIC.ignoredStale,
   'dead-lettered': OUTCOME_METRIC.deadLettered,
   retried: OUTCOME_METRIC.retried,
+  busy: TENANT_BUSY_METRIC,
   skipped: undefined,
 };
 
@@ -29,7 +37,14 @@ const LEVEL_OF: Readonly<Record<RecordOutcome['outcome'], 'info' | 'warn' | 'err
   'ignored-stale': 'warn',
   'dead-lettered': 'error',
   retried: 'warn',
+  busy: 'warn',
   skipped: 'warn',
+};
+
+/** Error codes with a metric of their own, because each has an alarm of its own. */
+const METRIC_OF_ERROR_CODE: Readonly<Record<string, string>> = {
+  SUBACCOUNT_LIMIT_REACHED: SUBACCOUNT_LIMIT_METRIC,
+  MAIN_ACCOUNT_SUSPENDED: MAIN_ACCOUNT_SUSPENDED_METRIC,
 };
 
 export const createPowertoolsObserver = ({
@@ -40,7 +55,10 @@ export const createPowertoolsObserver = ({
   metrics: Metrics;
 }): RecordObserver => ({
   record: (outcome) => {
-    logger[LEVEL_OF[outcome.outcome]](`record ${outcome.outcome}`, { ...outcome });
+    const message = outcome.outcome === 'busy' ? 'tenant busy' : `record ${outcome.outcome}`;
+    logger[LEVEL_OF[outcome.outcome]](message, { ...outcome });
+    const errorMetric = outcome.errorCode === undefined ? undefined : METRIC_OF_ERROR_CODE[outcome.errorCode];
+    if (errorMetric !== undefined) metrics.addMetric(errorMetric, MetricUnit.Count, 1);
     const metricName = METRIC_OF[outcome.outcome];
     if (metricName !== undefined) {
       const single = metrics.singleMetric();

@@ -7,7 +7,8 @@ export interface RecordOutcome {
   readonly eventId?: string;
   readonly type?: string;
   readonly accountSid?: string;
-  readonly outcome: OutcomeKind | 'dead-lettered' | 'retried' | 'skipped';
+  /** `busy`: another invocation holds the tenant's lease; retried later, never dead-lettered. */
+  readonly outcome: OutcomeKind | 'dead-lettered' | 'retried' | 'busy' | 'skipped';
   /** SQS ApproximateReceiveCount: 1 on first delivery. */
   readonly attempt: number;
   readonly durationMs: number;

@@ -3,10 +3,12 @@
  * batch. Permanent failures are dead-lettered with their reason and acknowledged; retryable ones
  * are handed back to SQS.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { applyTenantEvent, type LifecycleDependencies } from '../domain/apply-tenant-event.ts';
 import { parseTenantEvent } from '../domain/envelope.ts';
-import { DeadlineExceededError, InvalidEventError } from '../domain/errors.ts';
+import { DeadlineExceededError, InvalidEventError, TenantBusyError } from '../domain/errors.ts';
 import type { TenantEvent } from '../domain/event.ts';
 import { ProvisionerError } from '../errors.ts';
 import type { RecordVerdict } from './batch.ts';
@@ -24,7 +26,15 @@ export interface TenantEventProcessorDependencies {
   readonly now?: () => number;
 }
 
-export type TenantEventProcessor = (record: SQSRecord, deadline: number) => Promise<RecordVerdict>;
+/** The time an invocation gives a record. */
+export interface RecordTiming {
+  /** Epoch ms after which no call is started (the invocation's end minus a reserve). */
+  readonly deadline: number;
+  /** Epoch ms when a tenant lease taken for this record lapses (after the invocation's end). */
+  readonly leaseExpiresAt: number;
+}
+
+export type TenantEventProcessor = (record: SQSRecord, timing: RecordTiming) => Promise<RecordVerdict>;
 
 /** Unexpected errors (bugs, SDK surprises) are retried: SQS's maxReceiveCount still bounds them. */
 const isPermanent = (error: unknown): error is ProvisionerError =>
@@ -38,7 +48,7 @@ const describeError = (error: unknown): { errorCode: string; reason: string } =>
 export const createTenantEventProcessor = (deps: TenantEventProcessorDependencies): TenantEventProcessor => {
   const now = deps.now ?? Date.now;
 
-  return async (record, deadline) => {
+  return async (record, { deadline, leaseExpiresAt }) => {
     const startedAt = now();
     const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
     let event: TenantEvent | undefined;
@@ -52,7 +62,11 @@ export const createTenantEventProcessor = (deps: TenantEventProcessorDependencie
     try {
       event = parseTenantEvent(record.body).event;
       if (deadline - now() < deps.minimumTimeMs) throw new DeadlineExceededError(`apply ${event.type}`);
-      const outcome = await applyTenantEvent(event, deps.lifecycle, { deadline });
+      const outcome = await applyTenantEvent(event, deps.lifecycle, {
+        deadline,
+        leaseExpiresAt,
+        owner: `${record.messageId}/${randomUUID()}`,
+      });
       deps.observer.record({
         ...base(),
         outcome: outcome.kind,
@@ -63,7 +77,8 @@ export const createTenantEventProcessor = (deps: TenantEventProcessorDependencie
     } catch (error) {
       const described = { ...describeError(error), twilioErrorCode: deps.twilioErrorCode?.(error) };
       if (!isPermanent(error)) {
-        deps.observer.record({ ...base(), outcome: 'retried', ...described });
+        const outcome = error instanceof TenantBusyError ? 'busy' : 'retried';
+        deps.observer.record({ ...base(), outcome, ...described });
         return 'retry';
       }
       const tenantId = event?.tenantId ?? (error instanceof InvalidEventError ? error.tenantId : undefined);

@@ -1,40 +1,7 @@
+import { type AwsLikeError, asAwsError, isRetryableAwsError } from '../aws-errors.ts';
 import { ProvisionerError } from '../errors.ts';
 
-/**
- * Which Secrets Manager failures are worth another attempt, as data. The SDK has already spent
- * its own retries by the time one of these reaches us; a retryable one goes back to SQS.
- * https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html
- */
-export const RETRYABLE_AWS_ERRORS: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'InternalServiceError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-]);
-
-export const RETRYABLE_SOCKET_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
-
-interface AwsLikeError {
-  name?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-const isRetryableAwsError = (error: AwsLikeError): boolean =>
-  RETRYABLE_AWS_ERRORS.has(error.name ?? '') ||
-  RETRYABLE_SOCKET_CODES.has(error.code ?? '') ||
-  (error.$metadata?.httpStatusCode ?? 0) >= 500;
+export { RETRYABLE_AWS_ERRORS, RETRYABLE_SOCKET_CODES } from '../aws-errors.ts';
 
 /** A Secrets Manager call failed. The message names the operation and AWS's error, never a value. */
 export class SecretsManagerCallError extends ProvisionerError {
@@ -42,7 +9,7 @@ export class SecretsManagerCallError extends ProvisionerError {
   readonly awsErrorName: string;
 
   constructor(operation: string, secretName: string, cause: unknown) {
-    const aws = (typeof cause === 'object' && cause !== null ? cause : {}) as AwsLikeError;
+    const aws: AwsLikeError = asAwsError(cause);
     const awsErrorName = aws.name ?? 'Error';
     super(`Secrets Manager ${operation} on "${secretName}" failed: ${awsErrorName}`, {
       retryable: isRetryableAwsError(aws),

@@ -1,6 +1,7 @@
 /**
  * CredentialVault over AWS Secrets Manager: one secret per tenant, `${prefix}/${tenantId}`, whose
- * value is the subaccount's credentials (JSON) and whose tags carry the lifecycle watermark.
+ * value is the subaccount's credentials (JSON) and whose tags mirror the lifecycle (the tenant
+ * ledger decides order; the tags are for people, tag-based access and adopting pre-ledger tenants).
  */
 import {
   CreateSecretCommand,
@@ -120,9 +121,14 @@ export const createSecretsManagerVault = ({
 
   const mark = async (tenantId: string, eventMark: EventMark): Promise<void> => {
     const name = nameOf(tenantId);
-    await call('TagResource', name, () =>
-      client.send(new TagResourceCommand({ SecretId: name, Tags: markTags(eventMark) })),
-    );
+    try {
+      await client.send(new TagResourceCommand({ SecretId: name, Tags: markTags(eventMark) }));
+    } catch (error) {
+      // A retired secret's tags are frozen; the mirror stays as the close left it, and the ledger
+      // (the authority) moves on. A redelivered churn reaches this after a lost retire answer.
+      if (isMarkedForDeletion(error) && (await describe(tenantId))?.retired) return;
+      throw new SecretsManagerCallError('TagResource', name, error);
+    }
   };
 
   const retire = async (tenantId: string, recoveryWindowDays: number): Promise<void> => {

@@ -21,6 +21,8 @@ export interface AttemptSettings {
 
 export interface AttemptRequest {
   readonly operation: TwilioOperation;
+  /** The `{Sid}` the request is about, named by its errors. */
+  readonly accountSid?: string;
   readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly form?: URLSearchParams;
@@ -72,5 +74,9 @@ export const attemptOnce = async (
     guard.dispose();
   }
   if (answer.status >= 200 && answer.status < 300) return answer;
-  throw apiErrorFromAnswer({ operation: request.operation, ...answer }, settings.policy, Date.now());
+  throw apiErrorFromAnswer(
+    { operation: request.operation, accountSid: request.accountSid, ...answer },
+    settings.policy,
+    Date.now(),
+  );
 };

@@ -21,6 +21,8 @@ export interface CallContext extends AttemptSettings {
 
 export interface TwilioCall {
   readonly operation: TwilioOperation;
+  /** The `{Sid}` of a fetch or update. */
+  readonly accountSid?: string;
   readonly method: 'GET' | 'POST';
   readonly url: URL;
   readonly form?: URLSearchParams;

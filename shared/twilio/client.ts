@@ -58,7 +58,12 @@ const createSubaccount = async (
 
 const fetchAccount = async (ctx: CallContext, sid: string, options?: CallOptions): Promise<TwilioAccount> => {
   assertAccountSid(sid);
-  const call = { operation: 'fetch', method: 'GET', url: new URL(accountPath(sid), ctx.baseUrl) } as const;
+  const call = {
+    operation: 'fetch',
+    accountSid: sid,
+    method: 'GET',
+    url: new URL(accountPath(sid), ctx.baseUrl),
+  } as const;
   return parseAccount({ operation: 'fetch', ...(await callTwilio(ctx, call, options)) });
 };
 
@@ -71,6 +76,7 @@ const updateAccount = async (
   validateUpdateInput(sid, input);
   const call = {
     operation: 'update',
+    accountSid: sid,
     method: 'POST',
     url: new URL(accountPath(sid), ctx.baseUrl),
     form: formOf({ FriendlyName: input.friendlyName, Status: input.status }),

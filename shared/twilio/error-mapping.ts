@@ -6,9 +6,14 @@ import {
   TwilioApiError,
   type TwilioApiErrorDetails,
   TwilioAuthError,
+  TwilioMainAccountSuspendedError,
   TwilioNetworkError,
   TwilioNotFoundError,
+  TwilioParentIsSubaccountError,
   TwilioRateLimitError,
+  TwilioSubaccountClosedError,
+  TwilioSubaccountLimitError,
+  TwilioSubaccountSuspendedByTwilioError,
 } from './errors.ts';
 import type { TwilioOperation } from './operations.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
@@ -17,12 +22,29 @@ import type { RetryPolicy } from './retry-policy.ts';
 /** Twilio's code for "Too Many Requests"; it may come with a status other than 429. */
 export const TWILIO_RATE_LIMIT_CODE = 20429;
 
-const API_ERROR_BY_STATUS: Readonly<Record<number, new (details: TwilioApiErrorDetails) => TwilioApiError>> =
-  {
-    401: TwilioAuthError,
-    404: TwilioNotFoundError,
-    429: TwilioRateLimitError,
-  };
+type ApiErrorClass = new (details: TwilioApiErrorDetails) => TwilioApiError;
+
+/**
+ * Twilio codes that say exactly what happened: they decide the class whatever the status, as
+ * Twilio's error reference asks ("a client should decide on the code, not on the status alone").
+ */
+const API_ERROR_BY_TWILIO_CODE: Readonly<Record<number, ApiErrorClass>> = {
+  [TWILIO_RATE_LIMIT_CODE]: TwilioRateLimitError,
+  10001: TwilioMainAccountSuspendedError,
+  20005: TwilioMainAccountSuspendedError,
+  21101: TwilioParentIsSubaccountError,
+  21476: TwilioMainAccountSuspendedError,
+  21478: TwilioSubaccountSuspendedByTwilioError,
+  21479: TwilioSubaccountClosedError,
+  21480: TwilioSubaccountLimitError,
+};
+
+/** Without a code of the list above, the status decides. */
+const API_ERROR_BY_STATUS: Readonly<Record<number, ApiErrorClass>> = {
+  401: TwilioAuthError,
+  404: TwilioNotFoundError,
+  429: TwilioRateLimitError,
+};
 
 /**
  * Failures raised before the request left this process: the connection was never established,
@@ -61,6 +83,8 @@ const readErrorBody = (body: string): TwilioErrorBody => {
 
 export interface ErrorAnswer {
   readonly operation: TwilioOperation;
+  /** The `{Sid}` the request was about, if any. */
+  readonly accountSid?: string;
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
@@ -69,11 +93,14 @@ export interface ErrorAnswer {
 export const apiErrorFromAnswer = (answer: ErrorAnswer, policy: RetryPolicy, now: number): TwilioApiError => {
   const parsed = readErrorBody(answer.body);
   const rateLimited = parsed.code === TWILIO_RATE_LIMIT_CODE;
-  const ErrorClass = rateLimited
-    ? TwilioRateLimitError
-    : (API_ERROR_BY_STATUS[answer.status] ?? TwilioApiError);
+  const ErrorClass =
+    (parsed.code === undefined ? undefined : API_ERROR_BY_TWILIO_CODE[parsed.code]) ??
+    API_ERROR_BY_STATUS[answer.status] ??
+    TwilioApiError;
+  // Classes of a documented refusal fix their own `retryable`; this is the others' decision.
   return new ErrorClass({
     operation: answer.operation,
+    accountSid: answer.accountSid,
     status: answer.status,
     twilioCode: parsed.code,
     twilioMessage: parsed.message ?? 'no Twilio error body',

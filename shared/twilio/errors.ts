@@ -31,6 +31,11 @@ export abstract class TwilioError extends ProvisionerError {
   readonly twilioCode: number | undefined = undefined;
   /** How long Twilio asked us to wait before trying again. */
   readonly retryAfterMs: number | undefined = undefined;
+  /**
+   * True for a retryable failure that another attempt within the same call cannot clear (an
+   * account-wide block): it is left to a later delivery instead of the call's own retries.
+   */
+  readonly retryLater: boolean = false;
 }
 
 /** Bad input caught before any request was sent; fixing the input is the only remedy. */
@@ -61,6 +66,8 @@ export interface TwilioApiErrorDetails {
   readonly moreInfo?: string;
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
+  /** The account the request was about (the `{Sid}` of a fetch or update), named in messages. */
+  readonly accountSid?: string;
 }
 
 /** Twilio answered with a non-2xx status. */
@@ -70,26 +77,26 @@ export class TwilioApiError extends TwilioError {
   override readonly status: number;
   override readonly twilioCode: number | undefined;
   override readonly retryAfterMs: number | undefined;
-  /** Twilio's own explanation of the error, e.g. https://www.twilio.com/docs/errors/20404 */
+  /** Twilio's own explanation of the error, e.g. https://www.twilio.com/docs/api/errors/20404 */
   readonly moreInfo: string | undefined;
   /** A 5xx may come after Twilio applied the change; a 4xx means it was refused. */
   override readonly mayHaveApplied: boolean;
 
-  constructor(details: TwilioApiErrorDetails) {
+  /** `summary`, when given, says what the refusal means and leads the message (the DLQ reason). */
+  constructor(details: TwilioApiErrorDetails, summary?: string) {
     const codePart = details.twilioCode === undefined ? '' : ` (Twilio code ${details.twilioCode})`;
-    super(
-      `Twilio ${details.operation} failed with HTTP ${details.status}${codePart}: ${details.twilioMessage}`,
-      {
-        retryable: details.retryable,
-        context: {
-          operation: details.operation,
-          status: details.status,
-          twilioCode: details.twilioCode,
-          moreInfo: details.moreInfo,
-          retryAfterMs: details.retryAfterMs,
-        },
+    const failure = `Twilio ${details.operation} failed with HTTP ${details.status}${codePart}: ${details.twilioMessage}`;
+    super(summary === undefined ? failure : `${summary}. ${failure}`, {
+      retryable: details.retryable,
+      context: {
+        operation: details.operation,
+        status: details.status,
+        twilioCode: details.twilioCode,
+        moreInfo: details.moreInfo,
+        retryAfterMs: details.retryAfterMs,
+        accountSid: details.accountSid,
       },
-    );
+    });
     this.status = details.status;
     this.twilioCode = details.twilioCode;
     this.moreInfo = details.moreInfo;
@@ -114,6 +121,95 @@ export class TwilioNotFoundError extends TwilioApiError {
 export class TwilioRateLimitError extends TwilioApiError {
   override readonly code = 'TWILIO_RATE_LIMITED';
   override readonly kind = 'rate-limited';
+}
+
+/*
+ * Refusals for which Twilio documents a code of its own (errors.md beside the checkout; each
+ * class links its page). The code, not the status, decides the class (error-mapping.ts), and each
+ * class fixes its `retryable` here: no setting can make these refusals pass on a retry.
+ */
+
+const subaccountOf = (details: TwilioApiErrorDetails): string =>
+  details.accountSid === undefined ? 'The subaccount' : `Subaccount ${details.accountSid}`;
+
+/**
+ * 21479 (https://www.twilio.com/docs/api/errors/21479): a status change of a closed subaccount;
+ * closed is irreversible. The subaccount gateway turns it into the closed subaccount itself.
+ */
+export class TwilioSubaccountClosedError extends TwilioApiError {
+  override readonly code = 'SUBACCOUNT_CLOSED';
+
+  constructor(details: TwilioApiErrorDetails) {
+    super(
+      { ...details, retryable: false },
+      `${subaccountOf(details)} is closed, and a closed subaccount can never change status again`,
+    );
+  }
+}
+
+/**
+ * 21478 (https://www.twilio.com/docs/api/errors/21478): Twilio itself suspended the subaccount
+ * (policy, fraud); only Twilio support can change its status.
+ */
+export class TwilioSubaccountSuspendedByTwilioError extends TwilioApiError {
+  override readonly code = 'SUBACCOUNT_SUSPENDED_BY_TWILIO';
+
+  constructor(details: TwilioApiErrorDetails) {
+    super(
+      { ...details, retryable: false },
+      `${subaccountOf(details)} was suspended by Twilio itself (e.g. after a policy or fraud review); only Twilio support can change its status`,
+    );
+  }
+}
+
+/**
+ * The main account is suspended, so Twilio refuses what this service asks of it:
+ * 21476 (https://www.twilio.com/docs/api/errors/21476) for a subaccount's Status change, and
+ * 10001 (https://www.twilio.com/docs/api/errors/10001) or 20005
+ * (https://www.twilio.com/docs/api/errors/20005) for any request made with a suspended, not active
+ * account's credentials. Nothing about one tenant can fix it, so it is retryable: the work waits
+ * for the account to be restored. Not within the call, though: seconds will not restore it.
+ */
+export class TwilioMainAccountSuspendedError extends TwilioApiError {
+  override readonly code = 'MAIN_ACCOUNT_SUSPENDED';
+  override readonly retryLater = true;
+
+  constructor(details: TwilioApiErrorDetails) {
+    super(
+      { ...details, retryable: true },
+      'The main Twilio account is suspended (not in good standing): Twilio refuses to change its subaccounts until the account is restored, which no tenant event can fix',
+    );
+  }
+}
+
+/**
+ * 21480 (https://www.twilio.com/docs/api/errors/21480): the main account has as many subaccounts
+ * as it may (1,000 by default on a full account; closed ones don't count).
+ */
+export class TwilioSubaccountLimitError extends TwilioApiError {
+  override readonly code = 'SUBACCOUNT_LIMIT_REACHED';
+
+  constructor(details: TwilioApiErrorDetails) {
+    super(
+      { ...details, retryable: false },
+      'The main Twilio account has reached its maximum number of subaccounts (closed ones do not count); close unused subaccounts or ask Twilio to raise the limit',
+    );
+  }
+}
+
+/**
+ * 21101 (https://www.twilio.com/docs/api/errors/21101): the credentials used to create a
+ * subaccount are a subaccount's, and subaccounts cannot contain subaccounts.
+ */
+export class TwilioParentIsSubaccountError extends TwilioApiError {
+  override readonly code = 'PARENT_IS_SUBACCOUNT';
+
+  constructor(details: TwilioApiErrorDetails) {
+    super(
+      { ...details, retryable: false },
+      "The parent credentials belong to a subaccount, not to a main account, and subaccounts cannot contain subaccounts; configure the main account's credentials",
+    );
+  }
 }
 
 export interface TwilioNetworkErrorDetails {

@@ -12,9 +12,14 @@ export {
   TwilioError,
   type TwilioErrorKind,
   TwilioInputError,
+  TwilioMainAccountSuspendedError,
   TwilioNetworkError,
   TwilioNotFoundError,
+  TwilioParentIsSubaccountError,
   TwilioRateLimitError,
+  TwilioSubaccountClosedError,
+  TwilioSubaccountLimitError,
+  TwilioSubaccountSuspendedByTwilioError,
   TwilioUnexpectedResponseError,
 } from './errors.ts';
 export type { TwilioOperation } from './operations.ts';

@@ -72,6 +72,8 @@ export const backoffDelayMs = (policy: RetryPolicy, retry: number, random: () =>
 /** What the retry loop needs to know about a failed attempt. */
 export interface AttemptFailure {
   readonly retryable: boolean;
+  /** Retryable, but only by a later delivery: another attempt now would meet the same refusal. */
+  readonly retryLater?: boolean;
   readonly mayHaveApplied: boolean;
   readonly retryAfterMs: number | undefined;
 }
@@ -80,7 +82,7 @@ export type RetryDecision =
   | { readonly retry: true; readonly delayMs: number }
   | {
       readonly retry: false;
-      readonly reason: 'not-retryable' | 'not-idempotent' | 'max-attempts' | 'deadline';
+      readonly reason: 'not-retryable' | 'retry-later' | 'not-idempotent' | 'max-attempts' | 'deadline';
     };
 
 export interface RetryQuestion {
@@ -96,6 +98,7 @@ export interface RetryQuestion {
 
 export const decideRetry = (q: RetryQuestion): RetryDecision => {
   if (!q.failure.retryable) return { retry: false, reason: 'not-retryable' };
+  if (q.failure.retryLater === true) return { retry: false, reason: 'retry-later' };
   if (q.failure.mayHaveApplied && !q.policy.idempotentOperations.includes(q.operation)) {
     return { retry: false, reason: 'not-idempotent' };
   }

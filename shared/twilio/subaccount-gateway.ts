@@ -1,14 +1,25 @@
 /**
  * The domain's SubaccountGateway over the Twilio Accounts client: maps Twilio accounts to
  * subaccounts, turns 404 into "absent", and turns "that account is closed" refusals into the
- * closed account itself, so the lifecycle rules can decide what a closed subaccount means.
+ * closed account itself, so the lifecycle rules can decide what a closed subaccount means. Every
+ * other refusal is thrown as the client typed it (e.g. TwilioSubaccountSuspendedByTwilioError,
+ * TwilioMainAccountSuspendedError), carrying its own `retryable` decision.
  */
 import type { GatewayCallOptions, Subaccount, SubaccountGateway } from '../domain/ports.ts';
-import { TwilioApiError, TwilioNotFoundError } from './errors.ts';
+import { TwilioApiError, TwilioNotFoundError, TwilioSubaccountClosedError } from './errors.ts';
 import type { TwilioAccount, TwilioAccountsApi } from './types.ts';
 
-/** Twilio's Accounts-resource error (e.g. "cannot change the status of a closed account"). */
+/** Twilio's generic Accounts-resource error, which Twilio may answer instead of 21479. */
 const ACCOUNTS_RESOURCE_ERROR = 21100;
+
+/**
+ * A status change Twilio refused perhaps because the subaccount is closed: its own code for that,
+ * 21479 (https://www.twilio.com/docs/api/errors/21479), or the generic 21100. Either is confirmed
+ * by a fetch before it counts as the closed outcome.
+ */
+const mayMeanClosed = (error: unknown): boolean =>
+  error instanceof TwilioSubaccountClosedError ||
+  (error instanceof TwilioApiError && error.twilioCode === ACCOUNTS_RESOURCE_ERROR);
 
 /** Read pages at Twilio's maximum: a FriendlyName lookup rarely spans more than one. */
 const LOOKUP_PAGE_SIZE = 1000;
@@ -56,8 +67,7 @@ export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): Subacc
       try {
         return toSubaccount(await client.updateAccount(sid, { status }, callOptions(options)));
       } catch (error) {
-        const refused = error instanceof TwilioApiError && error.twilioCode === ACCOUNTS_RESOURCE_ERROR;
-        if (!refused) throw error;
+        if (!mayMeanClosed(error)) throw error;
         const current = await fetch(sid, options);
         if (current?.status === 'closed') return current;
         throw error;

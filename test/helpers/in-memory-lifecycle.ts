@@ -1,14 +1,18 @@
 /**
- * In-memory stand-ins for the two domain ports, for unit tests of the lifecycle rules only.
- * Integration tests use the real adapters against the emulators.
+ * In-memory stand-ins for the three domain ports, for unit tests of the lifecycle rules only.
+ * Integration tests use the real adapters against the emulators and dynalite.
  */
+import { LeaseLostError } from '../../shared/domain/errors.ts';
 import type {
   CredentialVault,
   EventMark,
+  Lease,
+  LedgerEntry,
   Subaccount,
   SubaccountGateway,
   SubaccountStatus,
   TenantCredentials,
+  TenantLedger,
   TenantRecord,
 } from '../../shared/domain/ports.ts';
 
@@ -113,8 +117,8 @@ export const inMemoryVault = (): InMemoryVault => {
     mark: async (tenantId, mark) => {
       vault.calls.push('tag');
       const secret = secrets.get(tenantId)!;
-      if (secret.tags.retired) throw new Error('marked for deletion');
-      secret.tags = apply(secret.tags, mark);
+      // As the Secrets Manager vault: a retired secret's tags are frozen.
+      if (!secret.tags.retired) secret.tags = apply(secret.tags, mark);
     },
     retire: async (tenantId) => {
       vault.calls.push('delete');
@@ -132,4 +136,67 @@ export const inMemoryVault = (): InMemoryVault => {
     },
   };
   return vault;
+};
+
+interface LedgerItem {
+  entry: LedgerEntry;
+  lease?: { owner: string; expiresAt: number };
+}
+
+export interface InMemoryLedger extends TenantLedger {
+  readonly items: Map<string, LedgerItem>;
+  calls: string[];
+}
+
+/** The same conditions as the DynamoDB adapter's expressions, on a Map. */
+export const inMemoryLedger = (): InMemoryLedger => {
+  const items: InMemoryLedger['items'] = new Map();
+  const holds = (lease: Lease): LedgerItem | undefined => {
+    const item = items.get(lease.tenantId);
+    return item?.lease?.owner === lease.owner && item.entry.version === lease.version ? item : undefined;
+  };
+  const ledger: InMemoryLedger = {
+    items,
+    calls: [],
+    acquire: async (tenantId, owner, expiresAt, now) => {
+      ledger.calls.push('acquire');
+      const item = items.get(tenantId) ?? { entry: { tenantId, version: 0 } };
+      if (item.lease !== undefined && item.lease.expiresAt >= now) {
+        return { acquired: false, heldUntil: item.lease.expiresAt };
+      }
+      item.lease = { owner, expiresAt };
+      items.set(tenantId, item);
+      return {
+        acquired: true,
+        entry: item.entry,
+        lease: { tenantId, owner, version: item.entry.version, expiresAt },
+      };
+    },
+    recordCreateIntent: async (lease, intent) => {
+      ledger.calls.push('intent');
+      const item = holds(lease);
+      if (item === undefined) throw new LeaseLostError(lease.tenantId, 'recording the create intent');
+      item.entry = { ...item.entry, createIntent: intent };
+    },
+    commit: async (lease, state) => {
+      ledger.calls.push('commit');
+      const item = holds(lease);
+      if (item === undefined) throw new LeaseLostError(lease.tenantId, 'the commit');
+      item.entry = { tenantId: lease.tenantId, version: lease.version + 1, state };
+      item.lease = undefined;
+    },
+    release: async (lease) => {
+      ledger.calls.push('release');
+      const item = items.get(lease.tenantId);
+      if (item?.lease?.owner === lease.owner) item.lease = undefined;
+    },
+    read: async (tenantId) => items.get(tenantId)?.entry,
+    adopt: async (tenantId, state) => {
+      const item = items.get(tenantId);
+      if (item?.entry.state !== undefined) return false;
+      items.set(tenantId, { ...item, entry: { tenantId, version: item?.entry.version ?? 0, state } });
+      return true;
+    },
+  };
+  return ledger;
 };

@@ -14,10 +14,18 @@ describe('FriendlyName derivation', () => {
   });
 
   it('supports a custom template with a suffix', () => {
-    const codec = createFriendlyNameCodec('[{tenantId}] prod');
-    expect(codec.encode('a.b_c')).toBe('[a.b_c] prod');
-    expect(codec.decode('[a.b_c] prod')).toBe('a.b_c');
-    expect(codec.decode('[a.b_c] staging')).toBeUndefined();
+    const codec = createFriendlyNameCodec('@{tenantId} prod');
+    expect(codec.encode('a.b_c')).toBe('@a.b_c prod');
+    expect(codec.decode('@a.b_c prod')).toBe('a.b_c');
+    expect(codec.decode('@a.b_c staging')).toBeUndefined();
+  });
+
+  it('refuses characters an AWS tag value refuses, since the name is also a tag', () => {
+    expect(friendlyNameTemplateProblems('#{tenantId}(x)')).toEqual([
+      'must only use characters AWS accepts in a tag value (letters, digits, spaces and _ . : / = + - @), since the name is also the secret\'s "friendly-name" tag: not "#", "(", ")"',
+    ]);
+    expect(() => createFriendlyNameCodec('[{tenantId}]')).toThrow(/tag value.*not "\[", "\]"/);
+    expect(friendlyNameTemplateProblems('tenant:{tenantId}')).toEqual([]);
   });
 
   it('keeps the longest tenantId within 64 characters', () => {

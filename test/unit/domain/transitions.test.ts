@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { eventKey } from '../../../shared/domain/event-key.ts';
-import type { TenantRecord } from '../../../shared/domain/ports.ts';
+import { canonicalInstant } from '../../../shared/domain/instant.ts';
+import type { LedgerState } from '../../../shared/domain/ports.ts';
 import { decide, freshness, TRANSITIONS } from '../../../shared/domain/transitions.ts';
 import { tenantEvent } from '../../helpers/events.ts';
 
-const record = (overrides: Partial<TenantRecord> = {}): TenantRecord => ({
-  tenantId: 'acme',
+const record = (overrides: Partial<LedgerState> = {}): LedgerState => ({
   accountSid: `AC${'a'.repeat(32)}`,
   friendlyName: 'tenant:acme',
   lifecycle: 'active',
-  lastEventId: 'evt-0',
-  lastEventAt: tenantEvent('tenant.created', 'acme', { at: 10 }).occurredAt,
-  retired: false,
+  watermark: canonicalInstant(tenantEvent('tenant.created', 'acme', { at: 10 }).occurredAt),
+  appliedAtWatermark: ['evt-0'],
+  secretRetired: false,
   ...overrides,
 });
 
@@ -56,13 +56,33 @@ describe('the stale-event rule', () => {
     expect(freshness(tenantEvent('tenant.delinquent', 'acme', { at: 11 }), record())).toBe('new');
   });
 
-  it('recognises the very event last applied as a replay, whatever its time', () => {
+  it('recognises an event applied at the watermark instant as a replay', () => {
     const event = tenantEvent('tenant.churned', 'acme', { at: 10, eventId: 'evt-churn' });
-    expect(freshness(event, record({ lastEventId: eventKey('evt-churn') }))).toBe('replay');
+    expect(freshness(event, record({ appliedAtWatermark: ['evt-0', 'evt-churn'] }))).toBe('replay');
+    expect(decide(event, record({ appliedAtWatermark: ['evt-churn'] }))).toBe('replay');
+  });
+
+  it('recognises a replay recorded by its tag key (tenants adopted from their secret)', () => {
+    const eventId = 'evt with #hash';
+    const event = tenantEvent('tenant.churned', 'acme', { at: 10, eventId });
+    expect(freshness(event, record({ appliedAtWatermark: [eventKey(eventId)] }))).toBe('replay');
+  });
+
+  it('an applied event that is no longer at the watermark is stale, not a replay', () => {
+    const event = tenantEvent('tenant.churned', 'acme', { at: 9, eventId: 'evt-0' });
+    expect(freshness(event, record())).toBe('stale');
   });
 
   it('compares instants, not strings, across offsets', () => {
     const event = { ...tenantEvent('tenant.delinquent', 'acme'), occurredAt: '2026-11-01T01:09:00+01:00' };
-    expect(freshness(event, record({ lastEventAt: '2026-11-01T00:10:00Z' }))).toBe('stale');
+    expect(freshness(event, record({ watermark: canonicalInstant('2026-11-01T00:10:00Z') }))).toBe('stale');
+  });
+
+  it('compares every fractional digit', () => {
+    const at = (occurredAt: string) => ({ ...tenantEvent('tenant.delinquent', 'acme'), occurredAt });
+    const mark = record({ watermark: canonicalInstant('2026-11-01T00:10:00.0009Z') });
+    expect(freshness(at('2026-11-01T00:10:00.0001Z'), mark)).toBe('stale');
+    expect(freshness(at('2026-11-01T00:10:00.00090000001Z'), mark)).toBe('new');
+    expect(freshness(at('2026-11-01T00:10:00.000899999999Z'), mark)).toBe('stale');
   });
 });

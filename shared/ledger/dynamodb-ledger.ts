@@ -1,0 +1,247 @@
+/**
+ * TenantLedger over DynamoDB: one item per tenant, written only with conditional expressions, as
+ * Powertools Idempotency keeps its IN_PROGRESS records.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/idempotency/
+ *
+ * Attributes: `tenantId` (key), `version`, `lifecycle`, `accountSid`, `friendlyName`, `watermark`,
+ * `appliedAtWatermark`, `secretRetired`, `leaseOwner` + `leaseExpiresAt`, `intentEventId` +
+ * `intentStartedAt`, `updatedAt`.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../aws-errors.ts';
+import { LeaseLostError } from '../domain/errors.ts';
+import type { Lease, LedgerEntry, LedgerState, SubaccountStatus, TenantLedger } from '../domain/ports.ts';
+import { LedgerCallError, LedgerItemInvalidError } from './errors.ts';
+import { LEDGER_PARTITION_KEY } from './table-definition.ts';
+
+export interface DynamoDbLedgerOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly now?: () => number;
+}
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Every attribute is named through `#name` placeholders, so no name can collide with DynamoDB's
+ * reserved words; the map carries exactly the names an expression uses, as DynamoDB requires.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html
+ */
+const namesIn = (...expressions: string[]): Record<string, string> =>
+  Object.fromEntries(
+    expressions.flatMap((expression) => [...expression.matchAll(/#(\w+)/g)].map((m) => [m[0], m[1]!])),
+  );
+
+const expressions = <T extends { UpdateExpression: string; ConditionExpression: string }>(
+  input: T,
+): T & { ExpressionAttributeNames: Record<string, string> } => ({
+  ...input,
+  ExpressionAttributeNames: namesIn(input.UpdateExpression, input.ConditionExpression),
+});
+
+const LIFECYCLES: readonly SubaccountStatus[] = ['active', 'suspended', 'closed'];
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+const isConditionFailure = (error: unknown): boolean =>
+  awsErrorName(error) === 'ConditionalCheckFailedException';
+
+const stateValues = (state: LedgerState, now: number): Item => ({
+  ':lifecycle': s(state.lifecycle),
+  ':accountSid': s(state.accountSid),
+  ':friendlyName': s(state.friendlyName),
+  ':watermark': s(state.watermark),
+  ':applied': { L: state.appliedAtWatermark.map(s) },
+  ':retired': { BOOL: state.secretRetired },
+  ':updatedAt': s(new Date(now).toISOString()),
+});
+
+const SET_STATE =
+  '#lifecycle = :lifecycle, #accountSid = :accountSid, #friendlyName = :friendlyName, #watermark = :watermark, #appliedAtWatermark = :applied, #secretRetired = :retired, #updatedAt = :updatedAt';
+
+const FENCE = '#leaseOwner = :owner AND #version = :version';
+
+const parseState = (tenantId: string, item: Item): LedgerState | undefined => {
+  const lifecycle = item.lifecycle?.S as SubaccountStatus | undefined;
+  if (lifecycle === undefined) return undefined;
+  const accountSid = item.accountSid?.S;
+  const watermark = item.watermark?.S;
+  if (!LIFECYCLES.includes(lifecycle) || accountSid === undefined || watermark === undefined) {
+    throw new LedgerItemInvalidError(tenantId, '#lifecycle, #accountSid or #watermark missing or malformed');
+  }
+  return {
+    lifecycle,
+    accountSid,
+    friendlyName: item.friendlyName?.S ?? '',
+    watermark,
+    appliedAtWatermark: (item.appliedAtWatermark?.L ?? []).flatMap((value) =>
+      value.S === undefined ? [] : [value.S],
+    ),
+    secretRetired: item.secretRetired?.BOOL === true,
+  };
+};
+
+export const parseLedgerItem = (item: Item): LedgerEntry => {
+  const tenantId = item[LEDGER_PARTITION_KEY]?.S ?? '';
+  const state = parseState(tenantId, item);
+  const intentEventId = item.intentEventId?.S;
+  return {
+    tenantId,
+    version: Number(item.version?.N ?? 0),
+    ...(state === undefined ? {} : { state }),
+    ...(intentEventId === undefined
+      ? {}
+      : { createIntent: { eventId: intentEventId, startedAt: Number(item.intentStartedAt?.N ?? 0) } }),
+  };
+};
+
+export const createDynamoDbLedger = ({
+  client,
+  tableName,
+  now = Date.now,
+}: DynamoDbLedgerOptions): TenantLedger => {
+  const key = (tenantId: string): Item => ({ [LEDGER_PARTITION_KEY]: s(tenantId) });
+
+  /** One SDK call; a failure becomes a LedgerCallError carrying the retry decision. */
+  const call = async <T>(operation: string, tenantId: string, send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      throw new LedgerCallError(operation, tenantId, error);
+    }
+  };
+
+  /** A write fenced on the lease: a condition failure means the lease is no longer ours. */
+  const fenced = async (lease: Lease, step: string, command: UpdateItemCommand): Promise<void> => {
+    try {
+      await client.send(command);
+    } catch (error) {
+      if (isConditionFailure(error)) throw new LeaseLostError(lease.tenantId, step);
+      throw new LedgerCallError('UpdateItem', lease.tenantId, error);
+    }
+  };
+
+  const leaseValues = (lease: Lease): Item => ({ ':owner': s(lease.owner), ':version': n(lease.version) });
+
+  return {
+    acquire: async (tenantId, owner, expiresAt, at) => {
+      try {
+        const answer = await client.send(
+          new UpdateItemCommand(
+            expressions({
+              TableName: tableName,
+              Key: key(tenantId),
+              UpdateExpression:
+                'SET #leaseOwner = :owner, #leaseExpiresAt = :expiresAt, #version = if_not_exists(#version, :zero)',
+              ConditionExpression: 'attribute_not_exists(#leaseOwner) OR #leaseExpiresAt < :now',
+              ExpressionAttributeValues: {
+                ':owner': s(owner),
+                ':expiresAt': n(expiresAt),
+                ':zero': n(0),
+                ':now': n(at),
+              },
+              ReturnValues: 'ALL_NEW' as const,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+            }),
+          ),
+        );
+        const entry = parseLedgerItem(answer.Attributes ?? { ...key(tenantId) });
+        return { acquired: true, entry, lease: { tenantId, owner, version: entry.version, expiresAt } };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw new LedgerCallError('UpdateItem', tenantId, error);
+        const held = (error as { Item?: Item }).Item?.leaseExpiresAt?.N;
+        return held === undefined ? { acquired: false } : { acquired: false, heldUntil: Number(held) };
+      }
+    },
+
+    recordCreateIntent: (lease, intent) =>
+      fenced(
+        lease,
+        'recording the create intent',
+        new UpdateItemCommand(
+          expressions({
+            TableName: tableName,
+            Key: key(lease.tenantId),
+            UpdateExpression: 'SET #intentEventId = :intentEventId, #intentStartedAt = :intentStartedAt',
+            ConditionExpression: FENCE,
+            ExpressionAttributeValues: {
+              ...leaseValues(lease),
+              ':intentEventId': s(intent.eventId),
+              ':intentStartedAt': n(intent.startedAt),
+            },
+          }),
+        ),
+      ),
+
+    commit: (lease, state) =>
+      fenced(
+        lease,
+        'the commit',
+        new UpdateItemCommand(
+          expressions({
+            TableName: tableName,
+            Key: key(lease.tenantId),
+            UpdateExpression: `SET ${SET_STATE}, #version = :next REMOVE #leaseOwner, #leaseExpiresAt, #intentEventId, #intentStartedAt`,
+            ConditionExpression: FENCE,
+            ExpressionAttributeValues: {
+              ...leaseValues(lease),
+              ...stateValues(state, now()),
+              ':next': n(lease.version + 1),
+            },
+          }),
+        ),
+      ),
+
+    release: async (lease) => {
+      try {
+        await client.send(
+          new UpdateItemCommand(
+            expressions({
+              TableName: tableName,
+              Key: key(lease.tenantId),
+              UpdateExpression: 'REMOVE #leaseOwner, #leaseExpiresAt',
+              ConditionExpression: '#leaseOwner = :owner',
+              ExpressionAttributeValues: { ':owner': s(lease.owner) },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw new LedgerCallError('UpdateItem', lease.tenantId, error);
+      }
+    },
+
+    read: async (tenantId) => {
+      const answer = await call('GetItem', tenantId, () =>
+        client.send(new GetItemCommand({ TableName: tableName, Key: key(tenantId), ConsistentRead: true })),
+      );
+      return answer.Item === undefined ? undefined : parseLedgerItem(answer.Item);
+    },
+
+    adopt: async (tenantId, state) => {
+      try {
+        await client.send(
+          new UpdateItemCommand(
+            expressions({
+              TableName: tableName,
+              Key: key(tenantId),
+              UpdateExpression: `SET ${SET_STATE}, #version = if_not_exists(#version, :zero)`,
+              ConditionExpression: 'attribute_not_exists(#lifecycle)',
+              ExpressionAttributeValues: { ...stateValues(state, now()), ':zero': n(0) },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw new LedgerCallError('UpdateItem', tenantId, error);
+      }
+    },
+  };
+};

@@ -1,0 +1,31 @@
+import { asAwsError, isRetryableAwsError } from '../aws-errors.ts';
+import { ProvisionerError } from '../errors.ts';
+
+/** A DynamoDB call of the tenant ledger failed. The message names the operation and AWS's error. */
+export class LedgerCallError extends ProvisionerError {
+  readonly code = 'LEDGER_FAILURE';
+  readonly awsErrorName: string;
+
+  constructor(operation: string, tenantId: string, cause: unknown) {
+    const aws = asAwsError(cause);
+    const awsErrorName = aws.name ?? 'Error';
+    super(`tenant ledger ${operation} for "${tenantId}" failed: ${awsErrorName}`, {
+      retryable: isRetryableAwsError(aws),
+      cause,
+      context: { operation, tenantId, awsErrorName, httpStatus: aws.$metadata?.httpStatusCode },
+    });
+    this.awsErrorName = awsErrorName;
+  }
+}
+
+/** A ledger item does not have the shape this service writes (edited by hand, or another writer). */
+export class LedgerItemInvalidError extends ProvisionerError {
+  readonly code = 'LEDGER_ITEM_INVALID';
+
+  constructor(tenantId: string, problem: string) {
+    super(`tenant ledger item of "${tenantId}" is invalid: ${problem}`, {
+      retryable: false,
+      context: { tenantId },
+    });
+  }
+}

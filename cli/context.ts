@@ -1,10 +1,11 @@
 /**
  * Builds the settings and the clients a command needs, once per run, from the options and the
  * environment. AWS clients follow the standard AWS configuration (region, credential chain,
- * `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`), read from the run's environment
+ * `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_ENDPOINT_URL_DYNAMODB`), read from the run's environment
  * so the same code points at real AWS or at local stand-ins.
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Agent } from 'undici';
@@ -15,6 +16,8 @@ import {
   requireCliSetting,
 } from '../shared/config/cli-config.ts';
 import { createFriendlyNameCodec, type FriendlyNameCodec } from '../shared/domain/friendly-name.ts';
+import type { TenantLedger } from '../shared/domain/ports.ts';
+import { createDynamoDbLedger } from '../shared/ledger/dynamodb-ledger.ts';
 import { createParentCredentialsSource } from '../shared/secrets/parent-credentials.ts';
 import { createTwilioAccountsClient } from '../shared/twilio/client.ts';
 import type { TwilioAccountsApi } from '../shared/twilio/types.ts';
@@ -30,6 +33,9 @@ export interface CliContext {
   readonly codec: FriendlyNameCodec;
   sqs(): SQSClient;
   secrets(): SecretsManagerClient;
+  dynamodb(): DynamoDBClient;
+  /** The tenant ledger, its table, and the client that reads it (requires the table setting). */
+  ledger(): { readonly port: TenantLedger; readonly tableName: string; readonly client: DynamoDBClient };
   twilio(): TwilioAccountsApi;
   close(): Promise<void>;
 }
@@ -81,6 +87,15 @@ export const createCliContext = (flags: CliFlags, io: Pick<CliIo, 'env'>): CliCo
     closers.push(() => client.destroy());
     return client;
   });
+  const dynamodb = once(() => {
+    const client = new DynamoDBClient(awsClientConfig(io.env, 'AWS_ENDPOINT_URL_DYNAMODB'));
+    closers.push(() => client.destroy());
+    return client;
+  });
+  const ledger = once(() => {
+    const tableName = requireCliSetting(config, 'ledgerTable');
+    return { port: createDynamoDbLedger({ client: dynamodb(), tableName }), tableName, client: dynamodb() };
+  });
   const twilio = once(() => {
     const secretId = requireCliSetting(config, 'parentCredentialsSecret');
     const dispatcher = new Agent({ connect: { timeout: 3_000 } });
@@ -101,6 +116,8 @@ export const createCliContext = (flags: CliFlags, io: Pick<CliIo, 'env'>): CliCo
     codec,
     sqs,
     secrets,
+    dynamodb,
+    ledger,
     twilio,
     close: async () => {
       await Promise.allSettled(closers.map((close) => close()));

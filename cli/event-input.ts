@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { type TenantEvent, type TenantEventType, tenantEventSchema } from '../shared/domain/event.ts';
-import { newTenantEvent } from '../shared/publishing/publisher.ts';
+import { messageOf, newTenantEvent, type OutgoingMessage } from '../shared/publishing/publisher.ts';
+import { fifoIdErrors } from '../shared/publishing/sqs-ids.ts';
 import { CliInputError } from './errors.ts';
 
 export const SHORT_EVENT_TYPES = ['created', 'delinquent', 'reinstated', 'churned'] as const;
@@ -53,4 +54,20 @@ export const buildTenantEvent = (input: EventInput, now: Date): TenantEvent => {
     });
   }
   return parsed.data;
+};
+
+/**
+ * The queue message for a valid event, or a CliInputError naming the id field real SQS would
+ * refuse (the local queue would take it), so the command fails before anything is sent.
+ */
+export const queueMessageOf = (event: TenantEvent): OutgoingMessage => {
+  const message = messageOf(event);
+  const errors = fifoIdErrors(message);
+  if (errors.length > 0) {
+    throw new CliInputError(
+      `cannot publish ${event.type} for ${event.tenantId}: ${errors.map((error) => error.message).join('; ')}`,
+      { tenantId: event.tenantId },
+    );
+  }
+  return message;
 };

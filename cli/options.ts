@@ -30,3 +30,8 @@ export const addSecretOptions = (command: Command): Command =>
 
 export const addJsonOption = (command: Command): Command =>
   command.option('--json', 'print JSON instead of a table');
+
+export const addLedgerTableOption = (command: Command): Command =>
+  command.addOption(
+    new Option('--ledger-table <name>', `tenant ledger DynamoDB table (default: $${ENV.tenantLedgerTable})`),
+  );

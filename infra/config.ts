@@ -43,6 +43,10 @@ export interface ProvisionerConfig {
   readonly memoryMiB: number;
   /** Age of the oldest queued message that raises an alarm, in seconds. @default 300 */
   readonly queueAgeAlarmSeconds: number;
+  /** Seconds an unanswered subaccount create must age before another create may be tried. @default 60 */
+  readonly createSettleSeconds: number;
+  /** Seconds an event's occurredAt may lie ahead of now before it is refused as from the future. @default 300 */
+  readonly maxClockSkewSeconds: number;
 }
 
 export const DEFAULT_CONFIG = {
@@ -61,6 +65,8 @@ export const DEFAULT_CONFIG = {
   functionTimeoutSeconds: 30,
   memoryMiB: 512,
   queueAgeAlarmSeconds: 300,
+  createSettleSeconds: 60,
+  maxClockSkewSeconds: 300,
 } as const satisfies Omit<ProvisionerConfig, 'alarmEmail' | 'kmsKeyArn'>;
 
 /** Every context key the stack reads. */
@@ -175,6 +181,10 @@ const PARSERS = {
   functionTimeoutSeconds: integerIn(1, 900),
   memoryMiB: integerIn(128, 10_240),
   queueAgeAlarmSeconds: integerIn(60, 1_209_600),
+  // The same ranges the function enforces at cold start (shared/config/tenant-events-config.ts),
+  // so a value it would refuse stops synth instead of every invocation.
+  createSettleSeconds: integerIn(0, 900),
+  maxClockSkewSeconds: integerIn(1, 86_400),
 } satisfies { [K in ConfigKey]-?: Parser<NonNullable<ProvisionerConfig[K]>> };
 
 const show = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);
@@ -212,6 +222,8 @@ export const parseConfig = (context: Readonly<Partial<Record<ConfigKey, unknown>
     functionTimeoutSeconds: read('functionTimeoutSeconds') ?? DEFAULT_CONFIG.functionTimeoutSeconds,
     memoryMiB: read('memoryMiB') ?? DEFAULT_CONFIG.memoryMiB,
     queueAgeAlarmSeconds: read('queueAgeAlarmSeconds') ?? DEFAULT_CONFIG.queueAgeAlarmSeconds,
+    createSettleSeconds: read('createSettleSeconds') ?? DEFAULT_CONFIG.createSettleSeconds,
+    maxClockSkewSeconds: read('maxClockSkewSeconds') ?? DEFAULT_CONFIG.maxClockSkewSeconds,
   };
 
   if (config.kmsKeyArn !== undefined && config.createKmsKey) {

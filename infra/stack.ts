@@ -9,6 +9,7 @@ import { ReconcileFunction } from './constructs/reconcile-function.ts';
 import { TenantEventQueue } from './constructs/tenant-event-queue.ts';
 import { TenantEventRule } from './constructs/tenant-event-rule.ts';
 import { TenantEventsFunction } from './constructs/tenant-events-function.ts';
+import { TenantLedger } from './constructs/tenant-ledger.ts';
 import { TenantSecrets } from './constructs/tenant-secrets.ts';
 
 /**
@@ -24,7 +25,7 @@ export interface SubaccountProvisionerStackProps extends StackProps {
 
 /**
  * Tenant lifecycle events -> FIFO queue -> lifecycle function -> Twilio + Secrets Manager, with a
- * scheduled drift check, alarms and a dashboard.
+ * per-tenant ledger in DynamoDB, a scheduled drift check, alarms and a dashboard.
  */
 export class SubaccountProvisionerStack extends Stack {
   constructor(scope: Construct, id: string, props: SubaccountProvisionerStackProps) {
@@ -47,6 +48,9 @@ export class SubaccountProvisionerStack extends Stack {
       encryptionKeyArn: config.kmsKeyArn,
       createEncryptionKey: config.createKmsKey,
     });
+    // One key for everything the stack encrypts with a key of its own: the ledger records the same
+    // tenants whose secrets the key already protects.
+    const ledger = new TenantLedger(this, 'TenantLedger', { encryptionKey: tenantSecrets.encryptionKey });
     const { queue, deadLetterQueue } = new TenantEventQueue(this, 'TenantEvents', {
       consumerTimeout: timeout,
       maxReceiveCount: config.maxReceiveCount,
@@ -54,6 +58,7 @@ export class SubaccountProvisionerStack extends Stack {
     const environment = functionEnvironment({
       config,
       deadLetterQueueUrl: deadLetterQueue.queueUrl,
+      tenantLedgerTableName: ledger.table.tableName,
       secretsKmsKeyArn: tenantSecrets.encryptionKey?.keyArn,
     });
 
@@ -63,6 +68,7 @@ export class SubaccountProvisionerStack extends Stack {
       deadLetterQueue,
       parentCredentials,
       tenantSecrets,
+      ledger,
       environment,
       timeout,
       maxConcurrency: config.maxConcurrency,
@@ -71,6 +77,7 @@ export class SubaccountProvisionerStack extends Stack {
       ...functionBasics,
       parentCredentials,
       tenantSecrets,
+      ledger,
       environment,
       timeout: RECONCILE_TIMEOUT,
       schedule: config.reconcileSchedule,
@@ -88,18 +95,29 @@ export class SubaccountProvisionerStack extends Stack {
       deadLetterQueue,
       tenantEventsFunction: tenantEvents.function,
       reconcileFunction: reconcile.function,
+      eventRoute: rule,
     };
     new ProvisionerAlarms(this, 'Alarms', {
       ...monitored,
       queueAgeThreshold: Duration.seconds(config.queueAgeAlarmSeconds),
       alarmEmail: config.alarmEmail,
     });
-    const dashboard = new ProvisionerDashboard(this, 'Dashboard', monitored);
+    const dashboard = new ProvisionerDashboard(this, 'Dashboard', {
+      ...monitored,
+      ledgerTable: ledger.table,
+    });
 
     new CfnOutput(this, 'QueueUrl', { value: queue.queueUrl, description: 'Publish tenant events here' });
     new CfnOutput(this, 'QueueArn', { value: queue.queueArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
-    if (rule !== undefined) new CfnOutput(this, 'EventRuleName', { value: rule.rule.ruleName });
+    new CfnOutput(this, 'TenantLedgerTableName', { value: ledger.table.tableName });
+    if (rule !== undefined) {
+      new CfnOutput(this, 'EventRuleName', { value: rule.rule.ruleName });
+      new CfnOutput(this, 'EventRouteDeadLetterQueueUrl', {
+        value: rule.deadLetterQueue.queueUrl,
+        description: 'Events from the bus that could not be queued',
+      });
+    }
     new CfnOutput(this, 'FunctionName', { value: tenantEvents.function.functionName });
     new CfnOutput(this, 'ReconcileFunctionName', { value: reconcile.function.functionName });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });

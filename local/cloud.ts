@@ -2,6 +2,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ENV } from '../shared/config/env-names.ts';
 import { ProvisionerError } from '../shared/errors.ts';
+import { type LocalDynamoDb, type LocalDynamoDbOptions, startLocalDynamoDb } from './dynamodb/index.ts';
 import {
   type SecretsManagerEmulator,
   type SecretsManagerEmulatorOptions,
@@ -30,6 +31,8 @@ export interface LocalCloudOptions {
   secretPrefix?: string;
   twilio?: Partial<TwilioEmulatorOptions>;
   secrets?: Partial<Omit<SecretsManagerEmulatorOptions, 'region'>>;
+  /** dynalite behind a fault proxy, holding the tenant ledger table. */
+  dynamodb?: Omit<LocalDynamoDbOptions, 'region'>;
   /** Default `subaccount-provisioner/parent-credentials`. */
   parentCredentialsSecretName?: string;
 }
@@ -39,6 +42,8 @@ export interface LocalCloud {
   credentials: { accessKeyId: string; secretAccessKey: string };
   twilio: TwilioEmulator;
   secrets: SecretsManagerEmulator;
+  /** The tenant ledger's DynamoDB (dynalite), created with the stack's table definition. */
+  dynamodb: LocalDynamoDb;
   sqs: QueueTopology & { url: string; client: SQSClient };
   secretsClient: SecretsManagerClient;
   parentCredentialsSecretName: string;
@@ -62,8 +67,8 @@ export const DEFAULT_SECRET_PREFIX = 'tenants';
 
 /**
  * Starts everything the service talks to on free loopback ports: the Twilio Accounts emulator,
- * the Secrets Manager emulator and an in-memory SQS holding the tenant-events FIFO queue and its
- * DLQ. The main account's credentials are stored as the parent-credentials secret, as the
+ * the Secrets Manager emulator, dynalite holding the tenant ledger table (behind a fault proxy),
+ * and an in-memory SQS holding the tenant-events FIFO queue and its DLQ. The main account's credentials are stored as the parent-credentials secret, as the
  * deployment's operator would, so the real handler can run against it unchanged.
  */
 export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCloud> => {
@@ -83,6 +88,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     const secrets = cleanup.add(await startSecretsManagerEmulator({ ...options.secrets, region }), (s) =>
       s.close(),
     );
+    const dynamodb = cleanup.add(await startLocalDynamoDb({ ...options.dynamodb, region }), (d) => d.close());
     const sqsServer = cleanup.add(await startLocalSqs({ defaultRegion: region }), (s) => s.stop());
     const sqsClient = cleanup.add(createLocalSqsClient({ endpoint: sqsServer.url, region }), destroyClient);
     const secretsClient = cleanup.add(
@@ -102,6 +108,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       credentials: { ...LOCAL_AWS_CREDENTIALS },
       twilio,
       secrets,
+      dynamodb,
       sqs: { url: sqsServer.url, client: sqsClient, ...topology },
       secretsClient,
       parentCredentialsSecretName,
@@ -113,6 +120,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
         // https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
         AWS_ENDPOINT_URL_SQS: sqsServer.url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        ...dynamodb.env,
         [ENV.twilioApiBaseUrl]: twilio.url,
         [ENV.parentCredentialsSecret]: parentCredentialsSecretName,
         [ENV.deadLetterQueueUrl]: topology.dlqUrl,

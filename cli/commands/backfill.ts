@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { requireCliSetting } from '../../shared/config/cli-config.ts';
 import type { TenantEvent } from '../../shared/domain/event.ts';
 import {
-  messageOf,
+  type OutgoingMessage,
   type PublishTarget,
   publishMessages,
   SQS_BATCH_LIMIT,
@@ -20,7 +20,7 @@ import { type BackfillRow, readBackfillRows } from '../backfill/rows.ts';
 import { type BackfillState, loadBackfillState, saveBackfillState, stateFileFor } from '../backfill/state.ts';
 import type { CliContext } from '../context.ts';
 import { CliFileError } from '../errors.ts';
-import { buildTenantEvent } from '../event-input.ts';
+import { buildTenantEvent, queueMessageOf } from '../event-input.ts';
 import type { CliIo } from '../io.ts';
 import { addQueueUrlOption } from '../options.ts';
 import { errorLine, writeLine } from '../output.ts';
@@ -36,6 +36,7 @@ export interface BackfillOptions {
 interface Planned {
   readonly row: BackfillRow;
   readonly event: TenantEvent;
+  readonly message: OutgoingMessage;
 }
 
 interface RowFailure {
@@ -53,10 +54,10 @@ const readSource = async (path: string): Promise<string> => {
   }
 };
 
+/** Every row's event and message, checked before anything is sent. */
 const plan = (rows: readonly BackfillRow[], now: Date): Planned[] =>
-  rows.map((row) => ({
-    row,
-    event: buildTenantEvent(
+  rows.map((row) => {
+    const event = buildTenantEvent(
       {
         type: 'tenant.created',
         tenantId: row.tenantId,
@@ -64,8 +65,9 @@ const plan = (rows: readonly BackfillRow[], now: Date): Planned[] =>
         eventId: backfillEventId(row.tenantId),
       },
       now,
-    ),
-  }));
+    );
+    return { row, event, message: queueMessageOf(event) };
+  });
 
 const chunksOf = <T>(items: readonly T[], size: number): T[][] => {
   const chunks: T[][] = [];
@@ -89,7 +91,7 @@ const sendAll = async (
     await pacer.take(chunk.length);
     const results = await publishMessages(
       target,
-      chunk.map((planned) => messageOf(planned.event)),
+      chunk.map((planned) => planned.message),
     );
     for (const result of results) {
       const planned = chunk[result.index];

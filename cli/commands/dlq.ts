@@ -7,7 +7,9 @@ import { requireCliSetting } from '../../shared/config/cli-config.ts';
 import type { CliContext } from '../context.ts';
 import {
   approximateDepth,
+  bodyWasCut,
   type DeadLetter,
+  oldestFirst,
   receiveDeadLetters,
   releaseDeadLetters,
 } from '../dlq/dead-letters.ts';
@@ -18,10 +20,15 @@ import { addDlqUrlOption, addJsonOption, addQueueUrlOption } from '../options.ts
 import { type Column, errorLine, formatTable, writeJson, writeLine } from '../output.ts';
 import { type CommandRuntime, EXIT } from '../runtime.ts';
 
-/** Long enough to list a large DLQ in one pass; released at the end anyway. */
-const LIST_VISIBILITY_SECONDS = 60;
-/** Covers the sends to the source queue before the deletes. */
-const REDRIVE_VISIBILITY_SECONDS = 120;
+/**
+ * Messages are held from their receive until the end of the listing (that is what lets the
+ * listing reach every group), so this must outlast reading the largest DLQ, up to the 20,000
+ * messages SQS lets a FIFO queue hold in flight. Released at the end anyway; only a listing that
+ * dies midway leaves them hidden this long.
+ */
+const LIST_VISIBILITY_SECONDS = 300;
+/** Covers the whole read plus the sends to the source queue before the deletes. */
+const REDRIVE_VISIBILITY_SECONDS = 600;
 const REASON_WIDTH = 80;
 
 export interface DlqListOptions {
@@ -38,7 +45,7 @@ export interface DlqRedriveOptions {
 
 const COLUMNS: readonly Column<DeadLetter>[] = [
   { header: 'MESSAGE ID', value: (l) => l.messageId },
-  { header: 'TENANT', value: (l) => l.tenantId ?? l.groupId ?? '-' },
+  { header: 'TENANT', value: (l) => l.tenantId ?? '-' },
   { header: 'ERROR', value: (l) => l.errorCode ?? '-' },
   { header: 'RECEIVES', value: (l) => (l.receiveCount === undefined ? '-' : String(l.receiveCount)) },
   { header: 'ORIGINAL MESSAGE', value: (l) => l.originalMessageId ?? '-' },
@@ -66,21 +73,26 @@ interface Queues {
 
 const withoutReceipt = ({ receiptHandle: _, ...letter }: DeadLetter) => letter;
 
-/** Received messages are made visible again whatever happens while they are held. */
-const peek = async (ctx: CliContext, dlqUrl: string, max: number | undefined): Promise<DeadLetter[]> => {
+/**
+ * Reads the whole DLQ (cli/dlq/dead-letters.ts says what that reaches), counts it while every
+ * message is still held, then makes all of them visible again, whatever happened meanwhile.
+ */
+const peek = async (ctx: CliContext, dlqUrl: string, max: number | undefined) => {
   const letters = await receiveDeadLetters(ctx.sqs(), dlqUrl, {
     max,
     visibilitySeconds: LIST_VISIBILITY_SECONDS,
   });
-  await releaseDeadLetters(ctx.sqs(), dlqUrl, letters);
-  return letters;
+  try {
+    return { letters: oldestFirst(letters), depth: await approximateDepth(ctx.sqs(), dlqUrl) };
+  } finally {
+    await releaseDeadLetters(ctx.sqs(), dlqUrl, letters);
+  }
 };
 
 export const runDlqList = async (options: DlqListOptions, ctx: CliContext, io: CliIo): Promise<number> => {
   const max = parseMax(options.max);
   const dlqUrl = requireCliSetting(ctx.config, 'deadLetterQueueUrl');
-  const letters = await peek(ctx, dlqUrl, max);
-  const depth = await approximateDepth(ctx.sqs(), dlqUrl);
+  const { letters, depth } = await peek(ctx, dlqUrl, max);
   const approximateTotal = Math.max(depth, letters.length);
   if (options.json) {
     writeJson(io.stdout, { listed: letters.length, approximateTotal, messages: letters.map(withoutReceipt) });
@@ -91,11 +103,18 @@ export const runDlqList = async (options: DlqListOptions, ctx: CliContext, io: C
     io.stdout,
     `${letters.length} dead-lettered message(s) listed of about ${approximateTotal} in the queue`,
   );
+  const cut = letters.filter(bodyWasCut).length;
+  if (cut > 0) {
+    writeLine(
+      io.stdout,
+      `${cut} of them carry a body cut to fit the queue (--json shows the original's size and SHA-256); they cannot be redriven`,
+    );
+  }
   const behind = approximateTotal - letters.length;
   if (behind > 0 && max === undefined) {
     writeLine(
       io.stdout,
-      `about ${behind} more wait behind the listed ones in their message group (FIFO) and show once those are redriven`,
+      `about ${behind} more wait behind listed ones of the same message group (messages SQS moved there itself keep their tenant's group, FIFO); they show once those are redriven`,
     );
   }
   return EXIT.ok;
@@ -133,20 +152,22 @@ const redriveChosen = async (ctx: CliContext, queues: Queues, ids: ReadonlySet<s
 };
 
 /**
- * Everything: pass after pass, because a FIFO queue hands out at most the head of each message
- * group per pass; deleting the redriven ones unlocks the next. Stops at the first failure, which
- * would otherwise be received again and again.
+ * Everything: pass after pass, because a message group whose head is held yields nothing more in
+ * the same pass (only messages SQS moved itself share a group); deleting the redriven ones
+ * unlocks the next. Stops at the first failure, which would otherwise be received again and again,
+ * and once a pass redrives nothing new (what is left can never be redriven: its body was cut).
  */
 const redriveAll = async (ctx: CliContext, queues: Queues) => {
-  const outcomes: RedriveOutcome[] = [];
+  const outcomes = new Map<string, RedriveOutcome>();
   for (;;) {
     const letters = await receiveDeadLetters(ctx.sqs(), queues.dlqUrl, {
       visibilitySeconds: REDRIVE_VISIBILITY_SECONDS,
     });
-    if (letters.length === 0) return outcomes;
-    const pass = await redrive(ctx.sqs(), queues, letters);
-    outcomes.push(...pass);
-    if (pass.some((outcome) => outcome.problem !== undefined)) return outcomes;
+    const pass = letters.length === 0 ? [] : await redrive(ctx.sqs(), queues, letters);
+    const fresh = pass.filter((outcome) => !outcomes.has(outcome.letter.messageId));
+    for (const outcome of pass) outcomes.set(outcome.letter.messageId, outcome);
+    const failed = pass.some((outcome) => outcome.problem !== undefined && outcome.refused !== true);
+    if (failed || fresh.length === 0) return [...outcomes.values()];
   }
 };
 

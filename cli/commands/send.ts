@@ -1,9 +1,15 @@
 /** `tenants send <type> <tenantId>`: publishes one lifecycle event, as a producer would. */
 import { Argument, type Command } from 'commander';
 import { requireCliSetting } from '../../shared/config/cli-config.ts';
-import { messageOf, publishMessages } from '../../shared/publishing/publisher.ts';
+import { publishMessages } from '../../shared/publishing/publisher.ts';
 import type { CliContext } from '../context.ts';
-import { buildTenantEvent, fullEventType, SHORT_EVENT_TYPES, type ShortEventType } from '../event-input.ts';
+import {
+  buildTenantEvent,
+  fullEventType,
+  queueMessageOf,
+  SHORT_EVENT_TYPES,
+  type ShortEventType,
+} from '../event-input.ts';
 import type { CliIo } from '../io.ts';
 import { addQueueUrlOption } from '../options.ts';
 import { writeLine } from '../output.ts';
@@ -33,8 +39,9 @@ export const runSend = async (
     },
     io.now(),
   );
+  const message = queueMessageOf(event);
   const queueUrl = requireCliSetting(ctx.config, 'queueUrl');
-  const [result] = await publishMessages({ sqs: ctx.sqs(), queueUrl }, [messageOf(event)]);
+  const [result] = await publishMessages({ sqs: ctx.sqs(), queueUrl }, [message]);
   if (result?.error !== undefined) throw result.error;
   writeLine(io.stdout, `sent ${event.type} for ${event.tenantId}`);
   writeLine(io.stdout, `eventId:   ${event.eventId}`);

@@ -8,7 +8,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DRIFT_METRIC, METRICS_NAMESPACE, SERVICE } from '../../shared/observability/metric-names.ts';
+import {
+  DRIFT_METRIC,
+  MAIN_ACCOUNT_SUSPENDED_METRIC,
+  METRICS_NAMESPACE,
+  SERVICE,
+  SUBACCOUNT_LIMIT_METRIC,
+} from '../../shared/observability/metric-names.ts';
+import type { TenantEventRule } from './tenant-event-rule.ts';
 
 export interface ProvisionerAlarmsProps {
   readonly queue: sqs.IQueue;
@@ -19,9 +26,34 @@ export interface ProvisionerAlarmsProps {
   readonly queueAgeThreshold?: Duration;
   /** Email address notified of every alarm. @default - no topic; alarms are visible in the console only */
   readonly alarmEmail?: string;
+  /** The EventBridge route, whose router, rule and dead-letter queue are alarmed too. @default - no route */
+  readonly eventRoute?: TenantEventRule;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** Any occurrence in the window raises the alarm; a window without data is a quiet one. */
+const ANY_IN_WINDOW = {
+  threshold: 1,
+  evaluationPeriods: 1,
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+} as const;
+
+/**
+ * A count the tenant-events function emits through Powertools Metrics, which adds its default
+ * `service` dimension (the function's POWERTOOLS_SERVICE_NAME) to every metric.
+ */
+export const tenantEventsCount = (metricName: string, label?: string): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE.tenantEvents },
+    statistic: cloudwatch.Stats.SUM,
+    period: FIVE_MINUTES,
+    label,
+  });
 
 /** The reconcile run reports drift once per run; an hour-wide window catches any schedule. */
 export const driftMetric = (): cloudwatch.Metric =>
@@ -35,8 +67,9 @@ export const driftMetric = (): cloudwatch.Metric =>
 
 /**
  * Alarms on what needs a person: a dead-lettered event, function errors or throttles, a queue
- * that stopped draining, and reconcile drift. With an email address they notify through an
- * encrypted, TLS-only SNS topic.
+ * that stopped draining, reconcile drift, a main account that can take no more subaccounts or is
+ * suspended, and (with the EventBridge route) any event the route failed to queue. With an email
+ * address they notify through an encrypted, TLS-only SNS topic.
  */
 export class ProvisionerAlarms extends Construct {
   readonly alarms: readonly cloudwatch.Alarm[];
@@ -80,6 +113,8 @@ export class ProvisionerAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      ...this.mainAccountAlarms(),
+      ...(props.eventRoute === undefined ? [] : this.eventRouteAlarms(props.eventRoute)),
     ];
 
     if (props.alarmEmail !== undefined) {
@@ -90,23 +125,81 @@ export class ProvisionerAlarms extends Construct {
   }
 
   private functionAlarms(prefix: string, fn: lambda.IFunction): cloudwatch.Alarm[] {
-    const sumPerFiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-    const common = {
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    };
+    const sumPerFiveMinutes = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
     return [
       new cloudwatch.Alarm(this, `${prefix}Errors`, {
-        ...common,
+        ...ANY_IN_WINDOW,
         alarmDescription: `The ${prefix} function failed an invocation`,
         metric: fn.metricErrors(sumPerFiveMinutes),
       }),
       new cloudwatch.Alarm(this, `${prefix}Throttles`, {
-        ...common,
+        ...ANY_IN_WINDOW,
         alarmDescription: `The ${prefix} function was throttled`,
         metric: fn.metricThrottles(sumPerFiveMinutes),
+      }),
+    ];
+  }
+
+  // Twilio refusals no per-tenant retry can fix: the first one already needs a person.
+  private mainAccountAlarms(): cloudwatch.Alarm[] {
+    return [
+      new cloudwatch.Alarm(this, 'SubaccountLimitReached', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'Twilio refused a subaccount create (21480): the main account reached its subaccount limit. New tenants are dead-lettered until Twilio support raises the limit or closed subaccounts free room.',
+        metric: tenantEventsCount(SUBACCOUNT_LIMIT_METRIC),
+      }),
+      new cloudwatch.Alarm(this, 'MainAccountSuspended', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'Twilio refused a call because the main account is suspended (21476): no tenant event can be applied until the main account is reactivated with Twilio.',
+        metric: tenantEventsCount(MAIN_ACCOUNT_SUSPENDED_METRIC),
+      }),
+    ];
+  }
+
+  // Every way an event from the bus can fail to reach the tenant-event queue. The router retries
+  // and dead-letters by itself, so a failed or timed-out execution means even the dead-letter
+  // queue could not take the event, and throttling means executions wait on Step Functions.
+  private eventRouteAlarms(route: TenantEventRule): cloudwatch.Alarm[] {
+    const sumPerFiveMinutes = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+    return [
+      new cloudwatch.Alarm(this, 'EventRouteDeadLetterQueueNotEmpty', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'An event from the bus could not be queued and waits in the EventBridge route dead-letter queue',
+        metric: route.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: ONE_MINUTE,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+      }),
+      new cloudwatch.Alarm(this, 'EventRuleFailedInvocations', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'EventBridge gave up starting the router for an event (it went to the dead-letter queue)',
+        metric: route.metricFailedInvocations(sumPerFiveMinutes),
+      }),
+      new cloudwatch.Alarm(this, 'EventRuleDeadLetterFailed', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'EventBridge could neither start the router nor dead-letter the event: the event is lost, have the producer publish it again',
+        metric: route.metricInvocationsFailedToBeSentToDlq(sumPerFiveMinutes),
+      }),
+      new cloudwatch.Alarm(this, 'RouterExecutionsFailed', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'A router execution failed: an event could be sent neither to the tenant-event queue nor to the route dead-letter queue',
+        metric: route.router.metricFailed(sumPerFiveMinutes),
+      }),
+      new cloudwatch.Alarm(this, 'RouterExecutionsTimedOut', {
+        ...ANY_IN_WINDOW,
+        alarmDescription: 'A router execution timed out before its event was queued or dead-lettered',
+        metric: route.router.metricTimedOut(sumPerFiveMinutes),
+      }),
+      new cloudwatch.Alarm(this, 'RouterExecutionsThrottled', {
+        ...ANY_IN_WINDOW,
+        alarmDescription: 'Step Functions throttled router executions; events from the bus are delayed',
+        metric: route.router.metricThrottled(sumPerFiveMinutes),
       }),
     ];
   }

@@ -1,16 +1,21 @@
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DIMENSION,
+  MAIN_ACCOUNT_SUSPENDED_METRIC,
   METRICS_NAMESPACE,
   OUTCOME_METRIC,
   SERVICE,
+  SUBACCOUNT_LIMIT_METRIC,
+  TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
 } from '../../shared/observability/metric-names.ts';
-import { driftMetric } from './alarms.ts';
+import { driftMetric, tenantEventsCount } from './alarms.ts';
+import type { TenantEventRule } from './tenant-event-rule.ts';
 
 /** The lifecycle event types the handler reports outcomes for. */
 export const TENANT_EVENT_TYPES = [
@@ -25,6 +30,10 @@ export interface ProvisionerDashboardProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly tenantEventsFunction: lambda.IFunction;
   readonly reconcileFunction: lambda.IFunction;
+  /** The tenant ledger table, charted for throttles and conditional-write conflicts. */
+  readonly ledgerTable: dynamodb.ITable;
+  /** The EventBridge route, charted when the stack has one. @default - no route */
+  readonly eventRoute?: TenantEventRule;
   /** @default - the stack name */
   readonly dashboardName?: string;
 }
@@ -54,7 +63,43 @@ const twilioErrorsByCode = (): cloudwatch.MathExpression =>
     label: '',
   });
 
-/** One page for the on-call: queue health, outcomes per event type, Twilio errors, latency, drift. */
+const sum = (label: string): cloudwatch.MetricOptions => ({
+  statistic: cloudwatch.Stats.SUM,
+  period: PERIOD,
+  label,
+});
+
+const eventRouteWidgets = (route: TenantEventRule): cloudwatch.IWidget[] => [
+  new cloudwatch.GraphWidget({
+    title: 'EventBridge router executions',
+    width: WIDE,
+    left: [
+      route.router.metricSucceeded(sum('succeeded')),
+      route.router.metricFailed(sum('failed')),
+      route.router.metricTimedOut(sum('timed out')),
+      route.router.metricThrottled(sum('throttled')),
+    ],
+  }),
+  new cloudwatch.GraphWidget({
+    title: 'EventBridge route: undelivered events',
+    width: WIDE,
+    left: [
+      route.metricFailedInvocations(sum('rule failed invocations')),
+      route.metricInvocationsFailedToBeSentToDlq(sum('lost (dead-letter failed)')),
+    ],
+    right: [
+      route.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        label: 'route dead-letter queue',
+        period: PERIOD,
+      }),
+    ],
+  }),
+];
+
+/**
+ * One page for the on-call: queue health, outcomes per event type, Twilio errors, latency, drift,
+ * main-account refusals, tenant leases and the ledger, and the EventBridge route when present.
+ */
 export class ProvisionerDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
   /** Console URL of the dashboard. */
@@ -131,6 +176,33 @@ export class ProvisionerDashboard extends Construct {
         left: [driftMetric()],
       }),
     );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Main account refusals',
+        width: 8,
+        left: [
+          tenantEventsCount(SUBACCOUNT_LIMIT_METRIC, 'subaccount limit (21480)'),
+          tenantEventsCount(MAIN_ACCOUNT_SUSPENDED_METRIC, 'main account suspended (21476)'),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        // A few are normal (a redelivery racing a slow invocation); a steady line is a stuck lease.
+        title: 'Records handed back: tenant busy',
+        width: 8,
+        left: [tenantEventsCount(TENANT_BUSY_METRIC, 'tenant busy')],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Tenant ledger',
+        width: 8,
+        left: [
+          props.ledgerTable.metric('ReadThrottleEvents', sum('read throttles')),
+          props.ledgerTable.metric('WriteThrottleEvents', sum('write throttles')),
+        ],
+        // Every ledger write is conditional: refusals mean two invocations met on one tenant.
+        right: [props.ledgerTable.metric('ConditionalCheckFailedRequests', sum('conditional write refused'))],
+      }),
+    );
+    if (props.eventRoute !== undefined) this.dashboard.addWidgets(...eventRouteWidgets(props.eventRoute));
 
     this.url = `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`;
   }

@@ -5,6 +5,8 @@ export interface FunctionEnvironmentInputs {
   readonly config: ProvisionerConfig;
   /** URL of the dead-letter queue permanent failures are sent to. */
   readonly deadLetterQueueUrl: string;
+  /** Name of the DynamoDB tenant ledger table. */
+  readonly tenantLedgerTableName: string;
   /** ARN of the customer-managed key for tenant secrets. @default - the AWS managed key */
   readonly secretsKmsKeyArn?: string;
 }
@@ -21,6 +23,9 @@ export const functionEnvironment = (inputs: FunctionEnvironmentInputs): Record<s
     [ENV.deadLetterQueueUrl]: inputs.deadLetterQueueUrl,
     [ENV.friendlyNameTemplate]: config.friendlyNameTemplate,
     [ENV.secretRecoveryWindowDays]: String(config.secretRecoveryWindowDays),
+    [ENV.tenantLedgerTable]: inputs.tenantLedgerTableName,
+    [ENV.createSettleSeconds]: String(config.createSettleSeconds),
+    [ENV.maxClockSkewSeconds]: String(config.maxClockSkewSeconds),
     ...(inputs.secretsKmsKeyArn === undefined ? {} : { [ENV.secretsKmsKeyId]: inputs.secretsKmsKeyArn }),
   };
 };

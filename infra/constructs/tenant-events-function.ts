@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { SERVICE } from '../../shared/observability/metric-names.ts';
 import { HANDLER_ENTRY } from '../paths.ts';
 import { type FunctionRuntimeProps, ProvisionerFunction, runtimePropsOf } from './provisioner-function.ts';
+import type { TenantLedger } from './tenant-ledger.ts';
 import type { TenantSecrets } from './tenant-secrets.ts';
 
 /** The largest batch a FIFO event source accepts. */
@@ -19,6 +20,8 @@ export interface TenantEventsFunctionProps extends FunctionRuntimeProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly parentCredentials: secretsmanager.ISecret;
   readonly tenantSecrets: TenantSecrets;
+  /** The tenant ledger; the function reads and conditionally writes one item per tenant. */
+  readonly ledger: TenantLedger;
   /** Maximum concurrent invocations by the event source (2..1000). @default 5 */
   readonly maxConcurrency?: number;
 }
@@ -43,6 +46,7 @@ export class TenantEventsFunction extends Construct {
 
     props.parentCredentials.grantRead(role);
     props.tenantSecrets.grantLifecycle(role);
+    props.ledger.grantEventProcessing(role);
     // Only SendMessage: grantSendMessages would add GetQueueAttributes/GetQueueUrl the handler never calls.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),

@@ -110,7 +110,9 @@ export class TenantSecrets extends Construct {
       return kms.Key.fromKeyArn(this, 'EncryptionKey', props.encryptionKeyArn);
     if (props.createEncryptionKey !== true) return undefined;
     return new kms.Key(this, 'EncryptionKey', {
-      description: `Encrypts tenant secrets under ${this.prefix}/`,
+      // The stack also encrypts the tenant ledger table with this key: say so where an operator
+      // deciding whether the retained key can go will read it.
+      description: `Encrypts tenant secrets under ${this.prefix}/ and the tenant ledger table`,
       enableKeyRotation: true,
       // Tenant secrets outlive the stack (they are not stack resources), so their key must too.
       removalPolicy: RemovalPolicy.RETAIN,

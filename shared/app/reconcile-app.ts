@@ -1,13 +1,15 @@
 /**
  * The composition root of the reconcile function: builds the Twilio client and the Secrets
- * Manager client once per container, and exposes one drift check per scheduled invocation. Each
+ * Manager and DynamoDB clients once per container, and exposes one drift check per scheduled invocation. Each
  * finding is one structured log line; the finding count is one EMF metric the alarms watch.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ReconcileConfig } from '../config/reconcile-config.ts';
 import { createFriendlyNameCodec } from '../domain/friendly-name.ts';
+import { createDynamoDbLedger } from '../ledger/dynamodb-ledger.ts';
 import { DRIFT_METRIC, METRICS_NAMESPACE, SERVICE } from '../observability/metric-names.ts';
 import { type DriftKind, runReconcile } from '../reconcile/index.ts';
 import {
@@ -16,10 +18,11 @@ import {
 } from '../secrets/parent-credentials.ts';
 import { createTwilioAccountsClient } from '../twilio/client.ts';
 import type { TwilioAccountsApi } from '../twilio/types.ts';
-import { createSecretsManagerClient } from './aws-clients.ts';
+import { createDynamoDbClient, createSecretsManagerClient } from './aws-clients.ts';
 
 export interface ReconcileAppOverrides {
   readonly secretsClient?: SecretsManagerClient;
+  readonly dynamoDbClient?: DynamoDBClient;
   readonly twilioClient?: TwilioAccountsApi;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
@@ -33,6 +36,7 @@ export interface ReconcileSummary {
   readonly secretsChecked: number;
   readonly ignoredSubaccounts: number;
   readonly unmanagedSecrets: number;
+  readonly ledgerItemsChecked: number;
 }
 
 export interface ReconcileApp {
@@ -69,6 +73,14 @@ export const createReconcileApp = (
       retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
     });
   const codec = createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE);
+  const dynamoDbClient = overrides.dynamoDbClient ?? createDynamoDbClient();
+  const tableName = config.TENANT_LEDGER_TABLE;
+  // Report only: the scheduled check never writes; `tenants reconcile --repair` does.
+  const ledger = {
+    client: dynamoDbClient,
+    tableName,
+    port: createDynamoDbLedger({ client: dynamoDbClient, tableName }),
+  };
 
   return {
     logger,
@@ -76,7 +88,7 @@ export const createReconcileApp = (
     parentCredentials,
     run: async (options = {}) => {
       const report = await runReconcile(
-        { twilio, secretsClient, secretPrefix: config.SECRET_PREFIX, codec },
+        { twilio, secretsClient, secretPrefix: config.SECRET_PREFIX, codec, ledger },
         options,
       );
       for (const finding of report.findings) logger.warn(`drift ${finding.kind}`, { ...finding });
@@ -91,6 +103,7 @@ export const createReconcileApp = (
         secretsChecked: report.secretsChecked,
         ignoredSubaccounts: report.ignoredSubaccounts,
         unmanagedSecrets: report.unmanagedSecrets.length,
+        ledgerItemsChecked: report.ledgerItemsChecked ?? 0,
       };
       logger.info('reconcile finished', { ...summary });
       return summary;

@@ -21,6 +21,7 @@ export interface CliFlags {
   readonly dlqUrl?: string;
   readonly secretPrefix?: string;
   readonly parentSecret?: string;
+  readonly ledgerTable?: string;
 }
 
 /** How each setting is named in errors: the option first, then the variable. */
@@ -29,6 +30,7 @@ const NAME = {
   dlqUrl: `--dlq-url (${ENV.deadLetterQueueUrl})`,
   secretPrefix: `--secret-prefix (${ENV.secretPrefix})`,
   parentSecret: `--parent-secret (${ENV.parentCredentialsSecret})`,
+  ledgerTable: `--ledger-table (${ENV.tenantLedgerTable})`,
   friendlyNameTemplate: ENV.friendlyNameTemplate,
   twilioApiBaseUrl: ENV.twilioApiBaseUrl,
   recoveryWindowDays: ENV.secretRecoveryWindowDays,
@@ -45,6 +47,10 @@ const schema = z.object({
     .refine((value) => !value.endsWith('/'), 'must not end with "/"')
     .default(DEFAULT_SECRET_PREFIX),
   [NAME.parentSecret]: z.string().min(1).optional(),
+  [NAME.ledgerTable]: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3..255 of letters, digits, _ . -)')
+    .optional(),
   [NAME.friendlyNameTemplate]: z
     .string()
     .default(DEFAULT_FRIENDLY_NAME_TEMPLATE)
@@ -79,6 +85,8 @@ export interface CliConfig {
   readonly deadLetterQueueUrl?: string;
   readonly secretPrefix: string;
   readonly parentCredentialsSecret?: string;
+  /** The tenant ledger's DynamoDB table. */
+  readonly ledgerTable?: string;
   readonly friendlyNameTemplate: string;
   readonly twilioApiBaseUrl: string;
   /** Only used to tell when a retired secret is deleted for good. */
@@ -95,6 +103,7 @@ export const readCliConfig = (
     [NAME.dlqUrl]: flags.dlqUrl ?? env[ENV.deadLetterQueueUrl],
     [NAME.secretPrefix]: flags.secretPrefix ?? env[ENV.secretPrefix],
     [NAME.parentSecret]: flags.parentSecret ?? env[ENV.parentCredentialsSecret],
+    [NAME.ledgerTable]: flags.ledgerTable ?? env[ENV.tenantLedgerTable],
     [NAME.friendlyNameTemplate]: env[ENV.friendlyNameTemplate],
     [NAME.twilioApiBaseUrl]: env[ENV.twilioApiBaseUrl],
     [NAME.recoveryWindowDays]: env[ENV.secretRecoveryWindowDays],
@@ -104,6 +113,7 @@ export const readCliConfig = (
     deadLetterQueueUrl: read[NAME.dlqUrl],
     secretPrefix: read[NAME.secretPrefix],
     parentCredentialsSecret: read[NAME.parentSecret],
+    ledgerTable: read[NAME.ledgerTable],
     friendlyNameTemplate: read[NAME.friendlyNameTemplate],
     twilioApiBaseUrl: read[NAME.twilioApiBaseUrl],
     secretRecoveryWindowDays: read[NAME.recoveryWindowDays],
@@ -114,6 +124,7 @@ const REQUIRED_NAME = {
   queueUrl: NAME.queueUrl,
   deadLetterQueueUrl: NAME.dlqUrl,
   parentCredentialsSecret: NAME.parentSecret,
+  ledgerTable: NAME.ledgerTable,
 } as const;
 
 export type RequiredCliSetting = keyof typeof REQUIRED_NAME;

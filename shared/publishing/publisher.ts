@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { TenantEvent, TenantEventType } from '../domain/event.ts';
-import { PublishError } from './errors.ts';
+import { PublishError, type PublishFailure } from './errors.ts';
+import { fifoIdErrors } from './sqs-ids.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
 export const SQS_BATCH_LIMIT = 10;
@@ -27,7 +28,7 @@ export interface OutgoingMessage {
 export interface PublishResult {
   readonly index: number;
   readonly messageId?: string;
-  readonly error?: PublishError;
+  readonly error?: PublishFailure;
 }
 
 export const messageOf = (event: TenantEvent): OutgoingMessage => ({
@@ -49,17 +50,19 @@ export const newTenantEvent = (
   version: 1,
 });
 
-const sendChunk = async (
-  target: PublishTarget,
-  chunk: readonly OutgoingMessage[],
-  offset: number,
-): Promise<PublishResult[]> => {
+interface Indexed {
+  readonly message: OutgoingMessage;
+  /** The message's position in the caller's list, also its batch entry Id. */
+  readonly index: number;
+}
+
+const sendChunk = async (target: PublishTarget, chunk: readonly Indexed[]): Promise<PublishResult[]> => {
   try {
     const answer = await target.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: target.queueUrl,
-        Entries: chunk.map((message, i) => ({
-          Id: String(offset + i),
+        Entries: chunk.map(({ message, index }) => ({
+          Id: String(index),
           MessageBody: message.body,
           MessageGroupId: message.groupId,
           MessageDeduplicationId: message.deduplicationId,
@@ -68,8 +71,7 @@ const sendChunk = async (
     );
     const sent = new Map((answer.Successful ?? []).map((entry) => [entry.Id, entry.MessageId]));
     const failed = new Map((answer.Failed ?? []).map((entry) => [entry.Id, entry]));
-    return chunk.map((_, i) => {
-      const index = offset + i;
+    return chunk.map(({ index }) => {
       const failure = failed.get(String(index));
       if (failure !== undefined || !sent.has(String(index))) {
         return {
@@ -87,12 +89,12 @@ const sendChunk = async (
     });
   } catch (cause) {
     const name = cause instanceof Error ? cause.name : 'Error';
-    return chunk.map((_, i) => ({
-      index: offset + i,
+    return chunk.map(({ index }) => ({
+      index,
       error: new PublishError(`SendMessageBatch failed: ${name}`, {
         retryable: true,
         cause,
-        context: { index: offset + i },
+        context: { index },
       }),
     }));
   }
@@ -101,6 +103,8 @@ const sendChunk = async (
 /**
  * Sends messages in SendMessageBatch chunks, in order (a FIFO queue keeps the order of one group
  * only if its messages are sent in order). Reports each message's result; never throws for a send.
+ * A message whose group or deduplication id SQS would refuse is reported without being sent (the
+ * local queue would accept it, the real one would not).
  */
 export const publishMessages = async (
   target: PublishTarget,
@@ -108,12 +112,24 @@ export const publishMessages = async (
   onChunk?: (results: readonly PublishResult[]) => void | Promise<void>,
 ): Promise<PublishResult[]> => {
   const results: PublishResult[] = [];
-  for (let offset = 0; offset < messages.length; offset += SQS_BATCH_LIMIT) {
-    const chunkResults = await sendChunk(target, messages.slice(offset, offset + SQS_BATCH_LIMIT), offset);
+  const refused: PublishResult[] = [];
+  const sendable: { message: OutgoingMessage; index: number }[] = [];
+  messages.forEach((message, index) => {
+    const [error] = fifoIdErrors(message);
+    if (error === undefined) sendable.push({ message, index });
+    else refused.push({ index, error });
+  });
+  if (refused.length > 0) {
+    results.push(...refused);
+    await onChunk?.(refused);
+  }
+  for (let offset = 0; offset < sendable.length; offset += SQS_BATCH_LIMIT) {
+    const chunk = sendable.slice(offset, offset + SQS_BATCH_LIMIT);
+    const chunkResults = await sendChunk(target, chunk);
     results.push(...chunkResults);
     await onChunk?.(chunkResults);
   }
-  return results;
+  return results.sort((a, b) => a.index - b.index);
 };
 
 export const publishEvents = (

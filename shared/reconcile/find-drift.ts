@@ -1,9 +1,12 @@
 /**
- * The drift rules, as a pure function of two snapshots. Twilio is the source of truth for a
- * subaccount's status; the secret tags say what this service last applied. A retired secret of a
- * closed subaccount is the normal end of a churned tenant and is never reported.
+ * The drift rules, as a pure function of three snapshots. Twilio is the source of truth for a
+ * subaccount's status; the ledger says what this service last applied, and the secret holds the
+ * credentials (its tags mirror the ledger). A retired secret of a closed subaccount is the normal
+ * end of a churned tenant and is never reported.
  */
+
 import type { FriendlyNameCodec } from '../domain/friendly-name.ts';
+import type { LedgerEntry } from '../domain/ports.ts';
 import {
   DRIFT_KINDS,
   type DriftFinding,
@@ -91,10 +94,62 @@ const byKindThenIds = (a: DriftFinding, b: DriftFinding): number =>
   (a.tenantId ?? '').localeCompare(b.tenantId ?? '') ||
   (a.accountSid ?? '').localeCompare(b.accountSid ?? '');
 
+/** The ledger against Twilio and the secret, per tenant that has a secret or a ledger state. */
+const ledgerFindings = (
+  tenantSecrets: readonly TenantSecretSnapshot[],
+  ledger: readonly LedgerEntry[],
+  bySid: ReadonlyMap<string, SubaccountSnapshot>,
+): DriftFinding[] => {
+  const findings: DriftFinding[] = [];
+  const stateOf = new Map(
+    ledger.flatMap((entry) => (entry.state ? [[entry.tenantId, entry.state] as const] : [])),
+  );
+  const secretOf = new Map(tenantSecrets.map((secret) => [secret.tenantId, secret]));
+  for (const secret of tenantSecrets) {
+    const state = stateOf.get(secret.tenantId);
+    const ids = { tenantId: secret.tenantId, accountSid: secret.accountSid };
+    if (state === undefined) {
+      findings.push({
+        kind: 'ledger-missing',
+        ...ids,
+        detail: `secret "${secret.secretName}" has no ledger item; its next event adopts it, or run reconcile --repair`,
+      });
+      continue;
+    }
+    if (state.accountSid !== secret.accountSid) {
+      findings.push({
+        kind: 'ledger-account-mismatch',
+        ...ids,
+        detail: `ledger says subaccount ${state.accountSid} but secret "${secret.secretName}" holds ${secret.accountSid}`,
+      });
+    }
+    const subaccount = bySid.get(state.accountSid);
+    if (subaccount !== undefined && subaccount.status !== state.lifecycle) {
+      findings.push({
+        kind: 'ledger-status-mismatch',
+        tenantId: secret.tenantId,
+        accountSid: state.accountSid,
+        detail: `ledger lifecycle is "${state.lifecycle}" but Twilio status is "${subaccount.status}"`,
+      });
+    }
+  }
+  for (const [tenantId, state] of stateOf) {
+    if (secretOf.has(tenantId) || (state.lifecycle === 'closed' && state.secretRetired)) continue;
+    findings.push({
+      kind: 'ledger-without-secret',
+      tenantId,
+      accountSid: state.accountSid,
+      detail: `ledger says "${state.lifecycle}" but the tenant has no secret`,
+    });
+  }
+  return findings;
+};
+
 export const findDrift = (
   subaccounts: readonly SubaccountSnapshot[],
   tenantSecrets: readonly TenantSecretSnapshot[],
   codec: FriendlyNameCodec,
+  ledger?: readonly LedgerEntry[],
 ): DriftResult => {
   const bySid = new Map(subaccounts.map((subaccount) => [subaccount.sid, subaccount]));
   const byTenant = new Map(tenantSecrets.map((secret) => [secret.tenantId, secret]));
@@ -104,6 +159,7 @@ export const findDrift = (
   const findings = tenantSecrets.flatMap((secret) =>
     secretFindings(secret, bySid.get(secret.accountSid), codec),
   );
+  if (ledger !== undefined) findings.push(...ledgerFindings(tenantSecrets, ledger, bySid));
   let ignoredSubaccounts = 0;
   for (const subaccount of subaccounts) {
     const tenantId = codec.decode(subaccount.friendlyName);

@@ -1,6 +1,7 @@
 /**
- * What the drift check compares: Twilio's view of the subaccounts and the service's view kept in
- * the tenant secrets' tags. Neither shape holds an auth token, so findings and logs cannot leak one.
+ * What the drift check compares: Twilio's view of the subaccounts, the tenant ledger (the
+ * authority for lifecycle and order) and the tenant secrets with their mirror tags. No shape holds
+ * an auth token, so findings and logs cannot leak one.
  */
 import type { SubaccountStatus, TenantRecord } from '../domain/ports.ts';
 
@@ -28,6 +29,10 @@ export const DRIFT_KINDS = [
   'secret-subaccount-missing',
   'status-mismatch',
   'friendly-name-mismatch',
+  'ledger-missing',
+  'ledger-status-mismatch',
+  'ledger-account-mismatch',
+  'ledger-without-secret',
 ] as const;
 
 export type DriftKind = (typeof DRIFT_KINDS)[number];

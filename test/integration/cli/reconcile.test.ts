@@ -1,8 +1,10 @@
-/** `tenants reconcile`: exit 0 when Twilio and the secrets agree, 1 on drift, 2 on errors. */
+/** `tenants reconcile`: exit 0 when Twilio, the secrets and the ledger agree, 1 on drift, 2 on errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDbLedger } from '../../../shared/ledger/dynamodb-ledger.ts';
 import type { ReconcileReport } from '../../../shared/reconcile/run-reconcile.ts';
 import {
   EXPECTED_DRIFT,
+  LEDGER_ONLY_SID,
   MISSING_SID,
   seedConsistentTenants,
   seedEveryDriftKind,
@@ -27,7 +29,7 @@ describe('tenants reconcile', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      'no drift: 4 subaccount(s) and 3 tenant secret(s) checked, 1 subaccount(s) not ours ignored\n',
+      'no drift: 4 subaccount(s), 3 tenant secret(s) and 3 ledger item(s) checked, 1 subaccount(s) not ours ignored\n',
     );
   });
 
@@ -49,6 +51,10 @@ describe('tenants reconcile', () => {
         MISSING_SID,
         sidOf(cli, 'tenant:acme'),
         sidOf(cli, 'Globex (renamed)'),
+        sidOf(cli, 'tenant:closed-live'),
+        MISSING_SID,
+        sidOf(cli, 'tenant:acme'),
+        LEDGER_ONLY_SID,
       ]);
       expect(report.ignoredSubaccounts).toBe(1);
       expectNoToken(run.stdout);
@@ -59,8 +65,9 @@ describe('tenants reconcile', () => {
       expect(run.code).toBe(1);
       const lines = run.stdout.trim().split('\n');
       expect(lines[0]?.split(/\s{2,}/)).toEqual(['KIND', 'TENANT', 'SUBACCOUNT', 'DETAIL']);
-      expect(lines.slice(1, 6).map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual(EXPECTED_DRIFT);
-      expect(lines.at(-1)).toMatch(/^5 drift finding\(s\): /);
+      expect(lines.slice(1, 10).map((line) => line.split(/\s{2,}/).slice(0, 2))).toEqual(EXPECTED_DRIFT);
+      expect(lines.at(-1)).toMatch(/^9 drift finding\(s\): /);
+      expect(run.stdout).toContain('ledger lifecycle is "active" but Twilio status is "suspended"');
       expect(run.stdout).toContain('secret lifecycle tag is "active" but Twilio status is "suspended"');
     });
 
@@ -68,6 +75,31 @@ describe('tenants reconcile', () => {
       const run = await runTenantsProcess(['reconcile'], cli.env);
       expect(run.code).toBe(1);
       expectNoToken(run.stdout + run.stderr);
+    });
+
+    it('--repair rebuilds missing ledger items from the secret and Twilio, and deletes nothing', async () => {
+      const before = cli.cloud.twilio.accounts().length;
+      const run = await runTenants(['reconcile', '--repair', '--json'], cli.env);
+      expect(run.code).toBe(1);
+      const report = JSON.parse(run.stdout) as ReconcileReport;
+      expect(report.repaired).toEqual(['closed-live', 'vanished']);
+      expect(report.findings.map((f) => f.kind)).not.toContain('ledger-missing');
+      expect(report.findings.map((f) => f.kind)).toContain('subaccount-without-secret');
+      expect(cli.cloud.twilio.accounts()).toHaveLength(before);
+      const ledger = createDynamoDbLedger({
+        client: cli.cloud.dynamodb.client,
+        tableName: cli.cloud.dynamodb.tableName,
+      });
+      // Twilio's status wins over the tag: closed-live is closed on Twilio.
+      expect((await ledger.read('closed-live'))?.state).toMatchObject({
+        lifecycle: 'closed',
+        accountSid: sidOf(cli, 'tenant:closed-live'),
+        watermark: '2026-11-01T00:00:00.000000000Z',
+        appliedAtWatermark: ['evt-hand-made'],
+        secretRetired: false,
+      });
+      const again = JSON.parse((await runTenants(['reconcile', '--repair', '--json'], cli.env)).stdout);
+      expect(again.repaired).toEqual([]);
     });
   });
 

@@ -99,6 +99,7 @@ export const applyEvents = async (cli: CliCloud, events: readonly TenantEvent[])
   const app = createTenantEventsApp(readTenantEventsConfig(cli.env), {
     secretsClient: cli.cloud.secretsClient,
     sqsClient: cli.cloud.sqs.client,
+    dynamoDbClient: cli.cloud.dynamodb.client,
     createTwilioClient: () => cli.twilio,
     logger: new Logger({ logLevel: 'SILENT' }),
     observer: { record: () => {} },

@@ -66,15 +66,17 @@ describe('startLocalCloud', () => {
   });
 
   it('puts every service on a loopback port and describes them in env', () => {
-    const urls = [cloud.twilio.url, cloud.secrets.url, cloud.sqs.url];
+    const urls = [cloud.twilio.url, cloud.secrets.url, cloud.sqs.url, cloud.dynamodb.url];
     for (const url of urls) expect(new URL(url).hostname).toBe('127.0.0.1');
-    expect(new Set(urls).size).toBe(3);
+    expect(new Set(urls).size).toBe(4);
     expect(cloud.env).toEqual({
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_SQS: cloud.sqs.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.secrets.url,
+      AWS_ENDPOINT_URL_DYNAMODB: cloud.dynamodb.url,
+      TENANT_LEDGER_TABLE: 'subaccount-provisioner-tenant-ledger',
       TWILIO_API_BASE_URL: cloud.twilio.url,
       PARENT_CREDENTIALS_SECRET: 'subaccount-provisioner/parent-credentials',
       DEAD_LETTER_QUEUE_URL: cloud.sqs.dlqUrl,

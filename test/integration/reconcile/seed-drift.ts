@@ -1,8 +1,9 @@
 /**
  * A local cloud in a known state: tenants made by the real lifecycle (consistent), one foreign
  * subaccount, and, on demand, one case of every drift kind made behind the service's back,
- * directly on the Twilio emulator and the Secrets Manager emulator.
+ * directly on the Twilio emulator, the Secrets Manager emulator and the ledger table.
  */
+import { createDynamoDbLedger } from '../../../shared/ledger/dynamodb-ledger.ts';
 import { tenantEvent } from '../../helpers/events.ts';
 import { applyEvents, type CliCloud, putTenantSecret } from '../cli/support.ts';
 
@@ -33,7 +34,13 @@ export const EXPECTED_DRIFT = [
   ['secret-subaccount-missing', 'vanished'],
   ['status-mismatch', 'acme'],
   ['friendly-name-mismatch', 'globex'],
+  ['ledger-missing', 'closed-live'],
+  ['ledger-missing', 'vanished'],
+  ['ledger-status-mismatch', 'acme'],
+  ['ledger-without-secret', 'ledger-only'],
 ] as const;
+
+export const LEDGER_ONLY_SID = `AC${'e'.repeat(32)}`;
 
 export const seedEveryDriftKind = async (cli: CliCloud): Promise<void> => {
   const at = { lastEventId: 'evt-hand-made', lastEventAt: '2026-11-01T00:00:00.000Z' };
@@ -54,4 +61,16 @@ export const seedEveryDriftKind = async (cli: CliCloud): Promise<void> => {
   await cli.twilio.updateAccount(sidOf(cli, 'tenant:acme'), { status: 'suspended' });
   // Renamed on Twilio.
   await cli.twilio.updateAccount(sidOf(cli, 'tenant:globex'), { friendlyName: 'Globex (renamed)' });
+  // A ledger item whose tenant has no secret (the secret deleted by hand).
+  await createDynamoDbLedger({
+    client: cli.cloud.dynamodb.client,
+    tableName: cli.cloud.dynamodb.tableName,
+  }).adopt('ledger-only', {
+    lifecycle: 'active',
+    accountSid: LEDGER_ONLY_SID,
+    friendlyName: 'tenant:ledger-only',
+    watermark: '2026-11-01T00:00:00.000000000Z',
+    appliedAtWatermark: ['evt-hand-made'],
+    secretRetired: false,
+  });
 };

@@ -16,6 +16,9 @@ beforeAll(async () => {
     // Above timeout + cold start: a slow init must not let a second invocation take the message.
     visibilityTimeoutSeconds: 6,
     maxReceiveCount: 5,
+    // A create with no answer waits this long before another create; shorter than the default
+    // 60 s so its redeliveries fit this suite's five receives of 6 s.
+    env: { CREATE_SETTLE_SECONDS: '2' },
   });
 }, 60_000);
 afterAll(() => pipeline?.stop());

@@ -34,6 +34,8 @@ describe('parseConfig', () => {
       functionTimeoutSeconds: '60',
       memoryMiB: '1024',
       queueAgeAlarmSeconds: '600',
+      createSettleSeconds: '0',
+      maxClockSkewSeconds: '86400',
       logLevel: 'debug',
       alarmEmail: 'ops@example.com',
     });
@@ -47,6 +49,8 @@ describe('parseConfig', () => {
       functionTimeoutSeconds: 60,
       memoryMiB: 1024,
       queueAgeAlarmSeconds: 600,
+      createSettleSeconds: 0,
+      maxClockSkewSeconds: 86_400,
       logLevel: 'DEBUG',
       alarmEmail: 'ops@example.com',
     });
@@ -96,6 +100,11 @@ describe('parseConfig', () => {
     ['functionTimeoutSeconds', '901'],
     ['memoryMiB', '64'],
     ['queueAgeAlarmSeconds', '10'],
+    ['createSettleSeconds', '-1'],
+    ['createSettleSeconds', '901'],
+    ['createSettleSeconds', '1.5'],
+    ['maxClockSkewSeconds', '0'],
+    ['maxClockSkewSeconds', '86401'],
     ['createKmsKey', 'yes'],
     ['eventBridgeRule', '1'],
     ['logLevel', 'verbose'],
@@ -125,6 +134,10 @@ describe('parseConfig', () => {
     ['friendlyNameTemplate', 'Acme reseller / {tenantId}'],
   ])('accepts %s = %j', (key, value) => {
     expect(parseConfig({ [key]: value })).toMatchObject({ [key]: value });
+  });
+
+  it('defaults the ledger timings to what the function assumes without them', () => {
+    expect(parseConfig({})).toMatchObject({ createSettleSeconds: 60, maxClockSkewSeconds: 300 });
   });
 
   it('accepts only CloudWatch Logs retention values', () => {

@@ -10,6 +10,7 @@ describe('functions', () => {
   const reconcile = resourceOf(template, 'AWS::Lambda::Function', 'ReconcileHandlerFunction');
   const dlq = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsDeadLetterQueue');
   const queue = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsQueue');
+  const ledger = resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable');
 
   it('are exactly the two handlers', () => {
     template.resourceCountIs('AWS::Lambda::Function', 2);
@@ -33,6 +34,9 @@ describe('functions', () => {
     [ENV.deadLetterQueueUrl]: { Ref: dlq.id },
     [ENV.friendlyNameTemplate]: 'tenant:{tenantId}',
     [ENV.secretRecoveryWindowDays]: '30',
+    [ENV.tenantLedgerTable]: { Ref: ledger.id },
+    [ENV.createSettleSeconds]: '60',
+    [ENV.maxClockSkewSeconds]: '300',
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -53,6 +57,8 @@ describe('functions', () => {
       parentCredentialsSecret: 'acme/twilio-main',
       friendlyNameTemplate: 'acme:{tenantId}',
       secretRecoveryWindowDays: '7',
+      createSettleSeconds: '0',
+      maxClockSkewSeconds: '30',
       logLevel: 'warn',
       memoryMiB: '1024',
     }).template;
@@ -63,6 +69,8 @@ describe('functions', () => {
       [ENV.parentCredentialsSecret]: 'acme/twilio-main',
       [ENV.friendlyNameTemplate]: 'acme:{tenantId}',
       [ENV.secretRecoveryWindowDays]: '7',
+      [ENV.createSettleSeconds]: '0',
+      [ENV.maxClockSkewSeconds]: '30',
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
   });

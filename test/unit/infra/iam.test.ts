@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import {
+  LEDGER_EVENT_PROCESSING_ACTIONS,
+  LEDGER_RECONCILE_ACTIONS,
+} from '../../../infra/constructs/tenant-ledger.ts';
 import { TENANT_SECRET_LIFECYCLE_ACTIONS } from '../../../infra/constructs/tenant-secrets.ts';
 import {
   actionsOf,
@@ -29,6 +33,9 @@ describe('IAM', () => {
   const queueArn = (prefix: string) => ({
     'Fn::GetAtt': [resourceOf(template, 'AWS::SQS::Queue', prefix).id, 'Arn'],
   });
+  const ledgerArn = JSON.stringify({
+    'Fn::GetAtt': [resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable').id, 'Arn'],
+  });
 
   it('grants the lifecycle function exactly what it uses', () => {
     expect(roleStatements(template, 'TenantEventsFunctionHandlerRole').map(summarize)).toEqual([
@@ -41,6 +48,10 @@ describe('IAM', () => {
         resource: PARENT_PATTERN,
       },
       { actions: [...TENANT_SECRET_LIFECYCLE_ACTIONS].sort(), resource: TENANT_PATTERN },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resource: ledgerArn,
+      },
       { actions: ['sqs:SendMessage'], resource: JSON.stringify(queueArn('TenantEventsDeadLetterQueue')) },
       {
         actions: [
@@ -66,7 +77,7 @@ describe('IAM', () => {
     ]);
   });
 
-  it('lets reconcile only read: parent credentials, the secret list, tenant secrets', () => {
+  it('lets reconcile read parent credentials, the secret list and tenant secrets, and scan the ledger', () => {
     expect(roleStatements(template, 'ReconcileHandlerRole').map(summarize)).toEqual([
       {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -81,7 +92,37 @@ describe('IAM', () => {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         resource: TENANT_PATTERN,
       },
+      {
+        actions: ['dynamodb:Scan'],
+        resource: ledgerArn,
+      },
     ]);
+  });
+
+  it('gives the ledger item actions only: no Scan for the lifecycle function, no Query or DeleteItem for anyone', () => {
+    expect([...LEDGER_EVENT_PROCESSING_ACTIONS].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect([...LEDGER_RECONCILE_ACTIONS]).toEqual(['dynamodb:Scan']);
+    const dynamoActionsOf = (rolePrefix: string) =>
+      roleStatements(template, rolePrefix)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamoActionsOf('TenantEventsFunctionHandlerRole')).not.toContain('dynamodb:Scan');
+    expect(new Set(dynamoActionsOf('ReconcileHandlerRole'))).toEqual(new Set(['dynamodb:Scan']));
+    const everyDynamoAction = allPolicyStatements(template)
+      .flatMap(actionsOf)
+      .filter((a) => a.startsWith('dynamodb:'));
+    expect(new Set(everyDynamoAction)).toEqual(
+      new Set([...LEDGER_EVENT_PROCESSING_ACTIONS, ...LEDGER_RECONCILE_ACTIONS]),
+    );
+    // Only the two functions touch the table, and only the table itself (no index, no stream).
+    const onLedger = allPolicyStatements(template).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(onLedger.map((s) => JSON.stringify(s.Resource))).toEqual([ledgerArn, ledgerArn]);
   });
 
   it('has no wildcard action anywhere, and Resource "*" only where AWS has no resource-level permissions', () => {
@@ -156,8 +197,13 @@ describe('IAM', () => {
         'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
       },
     };
+    const viaDynamoDb = {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+      },
+    };
 
-    it('creates a rotated, retained key and grants its use through Secrets Manager only', () => {
+    it('creates a rotated, retained key and grants its use through Secrets Manager and DynamoDB only', () => {
       const custom = synthStack({ createKmsKey: 'true' }).template;
       const key = resourceOf(custom, 'AWS::KMS::Key', 'TenantSecretsEncryptionKey');
       expect(key.properties.EnableKeyRotation).toBe(true);
@@ -167,11 +213,14 @@ describe('IAM', () => {
         roleStatements(custom, rolePrefix)
           .filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))
           .map(summarize);
+      // Secrets Manager asks for a data key per secret value; DynamoDB only decrypts the table key.
       expect(kmsOf('TenantEventsFunctionHandlerRole')).toEqual([
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: keyArn, condition: viaSecretsManager },
+        { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
       ]);
       expect(kmsOf('ReconcileHandlerRole')).toEqual([
         { actions: ['kms:Decrypt'], resource: keyArn, condition: viaSecretsManager },
+        { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
       ]);
     });
 
@@ -184,6 +233,7 @@ describe('IAM', () => {
       );
       expect(kms.map(summarize)).toEqual([
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: keyArn, condition: viaSecretsManager },
+        { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
       ]);
     });
 

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { TENANT_EVENT_TYPES } from '../../../infra/constructs/dashboard.ts';
 import {
   DRIFT_METRIC,
+  MAIN_ACCOUNT_SUSPENDED_METRIC,
   METRICS_NAMESPACE,
   OUTCOME_METRIC,
+  SUBACCOUNT_LIMIT_METRIC,
+  TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
 } from '../../../shared/observability/metric-names.ts';
 import { resourceOf, synthStack } from './synth.ts';
@@ -13,6 +16,18 @@ type Alarm = Record<string, unknown>;
 
 const alarmsOf = (template: ReturnType<typeof synthStack>['template']): Alarm[] =>
   Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) => r.Properties as Alarm);
+
+/** The queues, functions, drift, the two main-account refusals, and six on the EventBridge route. */
+const ALARM_COUNT = { withRoute: 15, withoutRoute: 9 } as const;
+
+const ANY_IN_FIVE_MINUTES = {
+  Statistic: 'Sum',
+  Period: 300,
+  EvaluationPeriods: 1,
+  Threshold: 1,
+  ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+  TreatMissingData: 'notBreaching',
+};
 
 describe('alarms', () => {
   const { template } = synthStack();
@@ -68,8 +83,89 @@ describe('alarms', () => {
     });
   });
 
+  it.each([
+    [SUBACCOUNT_LIMIT_METRIC, 'SubaccountLimitReached'],
+    [MAIN_ACCOUNT_SUSPENDED_METRIC, 'MainAccountSuspended'],
+  ])('fires on the first %s of the tenant-events function in five minutes', (metricName, expected) => {
+    expect(metricName).toBe(expected);
+    const matching = alarms.filter((a) => a.MetricName === metricName);
+    expect(matching).toHaveLength(1);
+    expect(matching[0]).toMatchObject({
+      ...ANY_IN_FIVE_MINUTES,
+      Namespace: METRICS_NAMESPACE,
+      // Powertools' default dimension: the function's service name.
+      Dimensions: [{ Name: 'service', Value: 'tenant-events' }],
+    });
+  });
+
+  it('does not alarm on TenantBusy: a stuck lease already shows as queue age and then a dead letter', () => {
+    expect(alarms.filter((a) => a.MetricName === TENANT_BUSY_METRIC)).toEqual([]);
+  });
+
+  describe('EventBridge route', () => {
+    const router = { Ref: resourceOf(template, 'AWS::StepFunctions::StateMachine', 'EventBridgeRouter').id };
+    const ruleName = { Ref: resourceOf(template, 'AWS::Events::Rule', 'EventBridgeRule').id };
+
+    it.each(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled'])(
+      'fires on router %s',
+      (metricName) => {
+        expect(find(metricName, { Name: 'StateMachineArn', Value: router })).toMatchObject({
+          ...ANY_IN_FIVE_MINUTES,
+          Namespace: 'AWS/States',
+        });
+      },
+    );
+
+    it.each(['FailedInvocations', 'InvocationsFailedToBeSentToDlq'])(
+      'fires on rule %s, dimensioned by RuleName alone on the default bus',
+      (metricName) => {
+        expect(find(metricName, { Name: 'RuleName', Value: ruleName })).toMatchObject({
+          ...ANY_IN_FIVE_MINUTES,
+          Namespace: 'AWS/Events',
+          Dimensions: [{ Name: 'RuleName', Value: ruleName }],
+        });
+      },
+    );
+
+    it('dimensions rule metrics of another bus by EventBusName and RuleName', () => {
+      const custom = synthStack({ eventBusName: 'saas-platform' }).template;
+      const customRule = { Ref: resourceOf(custom, 'AWS::Events::Rule', 'EventBridgeRule').id };
+      const failed = alarmsOf(custom).filter((a) => a.Namespace === 'AWS/Events');
+      expect(failed).toHaveLength(2);
+      for (const alarm of failed) {
+        expect(alarm.Dimensions).toEqual([
+          { Name: 'EventBusName', Value: 'saas-platform' },
+          { Name: 'RuleName', Value: customRule },
+        ]);
+      }
+    });
+
+    it('fires when the route dead-letter queue holds a message', () => {
+      expect(
+        find('ApproximateNumberOfMessagesVisible', queueName('EventBridgeDeadLetterQueue')),
+      ).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('has no route alarms without the route', () => {
+      const custom = alarmsOf(synthStack({ eventBridgeRule: 'false' }).template);
+      expect(custom).toHaveLength(ALARM_COUNT.withoutRoute);
+      expect(custom.filter((a) => a.Namespace === 'AWS/States' || a.Namespace === 'AWS/Events')).toEqual([]);
+    });
+  });
+
+  it('describes every alarm for the person it wakes', () => {
+    for (const alarm of alarms) expect((alarm.AlarmDescription as string).length).toBeGreaterThan(20);
+  });
+
   it('has no topic and no actions without an alarm email', () => {
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(ALARM_COUNT.withRoute);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
   });
@@ -119,7 +215,7 @@ describe('alarms', () => {
 
     it('sends every alarm to the topic', () => {
       const withActions = alarmsOf(custom);
-      expect(withActions).toHaveLength(7);
+      expect(withActions).toHaveLength(ALARM_COUNT.withRoute);
       for (const alarm of withActions) expect(alarm.AlarmActions).toEqual([{ Ref: topic.id }]);
     });
   });
@@ -162,5 +258,44 @@ describe('dashboard', () => {
     );
     expect(body).toContain('"Duration"');
     expect(body).toContain(`["${METRICS_NAMESPACE}","${DRIFT_METRIC}","service","reconcile"`);
+  });
+
+  it('charts the main-account refusals and tenant-busy hand-backs of the tenant-events service', () => {
+    for (const metricName of [SUBACCOUNT_LIMIT_METRIC, MAIN_ACCOUNT_SUSPENDED_METRIC, TENANT_BUSY_METRIC]) {
+      expect(body).toContain(`["${METRICS_NAMESPACE}","${metricName}","service","tenant-events"`);
+    }
+    expect(body).toContain('"title":"Main account refusals"');
+    expect(body).toContain('"title":"Records handed back: tenant busy"');
+  });
+
+  it('charts ledger throttles and refused conditional writes', () => {
+    const table = resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable').id;
+    for (const metricName of [
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'ConditionalCheckFailedRequests',
+    ]) {
+      expect(body).toContain(`["AWS/DynamoDB","${metricName}","TableName","{"Ref":"${table}"}"`);
+    }
+  });
+
+  it('charts the EventBridge route, and leaves it out without one', () => {
+    expect(body).toContain('"title":"EventBridge router executions"');
+    expect(body).toContain('"title":"EventBridge route: undelivered events"');
+    for (const metricName of [
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'ExecutionThrottled',
+      'FailedInvocations',
+    ]) {
+      expect(body).toContain(`"${metricName}"`);
+    }
+    expect(body).toContain(resourceOf(template, 'AWS::SQS::Queue', 'EventBridgeDeadLetterQueue').id);
+    const without = resourceOf(
+      synthStack({ eventBridgeRule: 'false' }).template,
+      'AWS::CloudWatch::Dashboard',
+      'Dashboard',
+    );
+    expect(JSON.stringify(without.properties.DashboardBody)).not.toContain('EventBridge');
   });
 });

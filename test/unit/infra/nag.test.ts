@@ -12,6 +12,10 @@ const VARIANTS: Record<string, Record<string, string>> = {
     eventBridgeRule: 'false',
     secretPrefix: 'acme/tenants',
   },
+  'existing key, rule on a custom bus': {
+    kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    eventBusName: 'saas-platform',
+  },
 };
 
 interface Acknowledgement {
@@ -43,7 +47,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.success).toBe(true);
   });
 
-  it('acknowledges only the IAM wildcards AWS or run-time naming force, each with one finding id and a reason', () => {
+  it('acknowledges only the IAM wildcards AWS or run-time naming force, and the dead-letter queue cdk-nag cannot see is one, each with one finding id and a reason', () => {
     const { stack } = synthStack();
     const tenantWildcard =
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:tenants/*]';
@@ -52,6 +56,7 @@ describe('cdk-nag AwsSolutions', () => {
       { path: 'TestStack/TenantEventsFunction/Handler/Role', id: tenantWildcard },
       { path: 'TestStack/Reconcile/Handler/Role', id: 'AwsSolutions-IAM5[Resource::*]' },
       { path: 'TestStack/Reconcile/Handler/Role', id: tenantWildcard },
+      { path: 'TestStack/EventBridge/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
       { path: 'TestStack/EventBridge/Router', id: 'AwsSolutions-IAM5[Resource::*]' },
     ]);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(30);

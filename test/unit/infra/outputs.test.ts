@@ -9,16 +9,20 @@ describe('stack outputs', () => {
   const rule = resourceOf(template, 'AWS::Events::Rule', 'EventBridgeRule');
   const fn = resourceOf(template, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
   const reconcile = resourceOf(template, 'AWS::Lambda::Function', 'ReconcileHandlerFunction');
+  const ledger = resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable');
+  const routeDlq = resourceOf(template, 'AWS::SQS::Queue', 'EventBridgeDeadLetterQueue');
 
   it('name everything an operator needs', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'DashboardUrl',
       'DeadLetterQueueUrl',
+      'EventRouteDeadLetterQueueUrl',
       'EventRuleName',
       'FunctionName',
       'QueueArn',
       'QueueUrl',
       'ReconcileFunctionName',
+      'TenantLedgerTableName',
     ]);
     expect(outputs.QueueUrl?.Value).toEqual({ Ref: queue.id });
     expect(outputs.QueueArn?.Value).toEqual({ 'Fn::GetAtt': [queue.id, 'Arn'] });
@@ -26,6 +30,8 @@ describe('stack outputs', () => {
     expect(outputs.EventRuleName?.Value).toEqual({ Ref: rule.id });
     expect(outputs.FunctionName?.Value).toEqual({ Ref: fn.id });
     expect(outputs.ReconcileFunctionName?.Value).toEqual({ Ref: reconcile.id });
+    expect(outputs.TenantLedgerTableName?.Value).toEqual({ Ref: ledger.id });
+    expect(outputs.EventRouteDeadLetterQueueUrl?.Value).toEqual({ Ref: routeDlq.id });
   });
 
   it('link the dashboard in the deployed region', () => {

@@ -11,7 +11,11 @@ describe('tenant-event queues', () => {
   const dlq = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsDeadLetterQueue');
 
   it('are two FIFO queues with explicit names and no content-based deduplication', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The third queue is the EventBridge route's standard dead-letter queue (eventbridge.test.ts).
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    expect(
+      Object.values(template.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.FifoQueue === true),
+    ).toHaveLength(2);
     expect(queue.properties).toMatchObject({
       QueueName: 'tenant-events.fifo',
       FifoQueue: true,

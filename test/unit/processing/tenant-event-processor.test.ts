@@ -7,27 +7,38 @@ import {
   type TenantEventProcessor,
 } from '../../../shared/processing/tenant-event-processor.ts';
 import { tenantEvent } from '../../helpers/events.ts';
-import { type InMemoryVault, inMemoryGateway, inMemoryVault } from '../../helpers/in-memory-lifecycle.ts';
+import {
+  type InMemoryLedger,
+  type InMemoryVault,
+  inMemoryGateway,
+  inMemoryLedger,
+  inMemoryVault,
+} from '../../helpers/in-memory-lifecycle.ts';
 import { sqsRecord } from '../../helpers/sqs-records.ts';
 
 let outcomes: RecordOutcome[];
 let deadLettered: DeadLetterReason[];
 let deadLetter: DeadLetterSender;
 let vault: InMemoryVault;
+let ledger: InMemoryLedger;
 let process: TenantEventProcessor;
-const far = () => Date.now() + 60_000;
+const far = () => ({ deadline: Date.now() + 60_000, leaseExpiresAt: Date.now() + 70_000 });
 
 beforeEach(() => {
   outcomes = [];
   deadLettered = [];
   vault = inMemoryVault();
+  ledger = inMemoryLedger();
   deadLetter = { send: async (_record, why) => void deadLettered.push(why) };
   process = createTenantEventProcessor({
     lifecycle: {
       gateway: inMemoryGateway(),
       vault,
+      ledger,
       friendlyNames: createFriendlyNameCodec(),
       recoveryWindowDays: 30,
+      createSettleMs: 60_000,
+      maxClockSkewMs: 300_000,
     },
     deadLetter: { send: (record, why) => deadLetter.send(record, why) },
     observer: { record: (outcome) => void outcomes.push(outcome) },
@@ -67,7 +78,7 @@ describe('the tenant-event record processor', () => {
   });
 
   it('hands a retryable failure back to SQS without dead-lettering it', async () => {
-    vault.describe = async () => {
+    ledger.acquire = async () => {
       throw Object.assign(new Error('throttled'), { retryable: true });
     };
     expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
@@ -85,8 +96,24 @@ describe('the tenant-event record processor', () => {
     expect(outcomes[0]).toMatchObject({ outcome: 'retried' });
   });
 
+  it('reports a tenant whose lease another invocation holds as busy, and retries it', async () => {
+    await ledger.acquire('acme', 'another-invocation', Date.now() + 60_000, Date.now());
+    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
+    expect(deadLettered).toEqual([]);
+    expect(outcomes[0]).toMatchObject({ outcome: 'busy', errorCode: 'TENANT_BUSY', tenantId: 'acme' });
+  });
+
+  it('dead-letters an event from the future with EVENT_FROM_FUTURE and its reason', async () => {
+    const event = { ...tenantEvent('tenant.delinquent', 'acme'), occurredAt: '9999-12-31T00:00:00Z' };
+    expect(await process(sqsRecord(event), far())).toBe('done');
+    expect(deadLettered[0]).toMatchObject({ code: 'EVENT_FROM_FUTURE', tenantId: 'acme' });
+    expect(deadLettered[0]?.reason).toMatch(/more than the allowed clock skew of 300 s ahead of now/);
+    expect(ledger.items.size).toBe(0);
+  });
+
   it('does not start a record past the deadline', async () => {
-    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), Date.now() - 1)).toBe('retry');
+    const past = { deadline: Date.now() - 1, leaseExpiresAt: Date.now() + 10_000 };
+    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), past)).toBe('retry');
     expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'DEADLINE_EXCEEDED' });
     expect(vault.calls).toEqual([]);
   });

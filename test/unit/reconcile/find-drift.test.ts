@@ -136,9 +136,9 @@ describe('findDrift', () => {
   });
 
   it('uses the configured template both ways', () => {
-    const custom = createFriendlyNameCodec('{tenantId} (prod)');
-    const account = subaccount('acme', { friendlyName: 'acme (prod)' });
-    const orphan = subaccount('x', { friendlyName: 'orphan (prod)' });
+    const custom = createFriendlyNameCodec('{tenantId} @prod');
+    const account = subaccount('acme', { friendlyName: 'acme @prod' });
+    const orphan = subaccount('x', { friendlyName: 'orphan @prod' });
     const { findings } = findDrift([account, orphan], [secretFor('acme', account)], custom);
     expect(findings.map((f) => [f.kind, f.tenantId])).toEqual([['subaccount-without-secret', 'orphan']]);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/config/errors.ts';
 import { readReconcileConfig } from '../../../shared/config/reconcile-config.ts';
 
-const valid = { SECRET_PREFIX: 'tenants', PARENT_CREDENTIALS_SECRET: 'parent' };
+const valid = { SECRET_PREFIX: 'tenants', PARENT_CREDENTIALS_SECRET: 'parent', TENANT_LEDGER_TABLE: 'ledger' };
 
 const problemsOf = (env: Record<string, string | undefined>): readonly string[] => {
   try {
@@ -24,6 +24,7 @@ describe('readReconcileConfig', () => {
       FRIENDLY_NAME_TEMPLATE: 'tenant:{tenantId}',
       TWILIO_API_BASE_URL: 'https://api.twilio.com',
       TWILIO_MAX_ATTEMPTS: 4,
+      TENANT_LEDGER_TABLE: 'ledger',
     });
   });
 
@@ -40,6 +41,7 @@ describe('readReconcileConfig', () => {
       'FRIENDLY_NAME_TEMPLATE',
       'TWILIO_API_BASE_URL',
       'TWILIO_MAX_ATTEMPTS',
+      'TENANT_LEDGER_TABLE',
     ]);
   });
 });

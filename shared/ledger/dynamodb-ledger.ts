@@ -140,7 +140,10 @@ export const createDynamoDbLedger = ({
               Key: key(tenantId),
               UpdateExpression:
                 'SET #leaseOwner = :owner, #leaseExpiresAt = :expiresAt, #version = if_not_exists(#version, :zero)',
-              ConditionExpression: 'attribute_not_exists(#leaseOwner) OR #leaseExpiresAt < :now',
+              // Re-entrant for its own owner: the SDK resending an acquire whose answer was lost
+              // must not find the tenant busy with itself until the lease lapses.
+              ConditionExpression:
+                'attribute_not_exists(#leaseOwner) OR #leaseExpiresAt < :now OR #leaseOwner = :owner',
               ExpressionAttributeValues: {
                 ':owner': s(owner),
                 ':expiresAt': n(expiresAt),

@@ -161,7 +161,7 @@ export const inMemoryLedger = (): InMemoryLedger => {
     acquire: async (tenantId, owner, expiresAt, now) => {
       ledger.calls.push('acquire');
       const item = items.get(tenantId) ?? { entry: { tenantId, version: 0 } };
-      if (item.lease !== undefined && item.lease.expiresAt >= now) {
+      if (item.lease !== undefined && item.lease.expiresAt >= now && item.lease.owner !== owner) {
         return { acquired: false, heldUntil: item.lease.expiresAt };
       }
       item.lease = { owner, expiresAt };

@@ -4,6 +4,7 @@
  * the queue's maxReceiveCount, a valid event practically never exhausts its receives.
  */
 import type { LocalCloud } from '../../../local/cloud.ts';
+import type { DynamoFaultRule } from '../../../local/dynamodb/index.ts';
 import type { SecretsFaultRule } from '../../../local/secrets-emulator/index.ts';
 import type { TwilioFaultRule } from '../../../local/twilio-emulator/index.ts';
 
@@ -21,6 +22,13 @@ export const RUN_TIMING = {
   batchSize: 10,
   /** Concurrent execution environments (each a worker thread running the real handler). */
   concurrency: 4,
+  /** How long a new subaccount stays out of the FriendlyName list. */
+  listLagSeconds: 2,
+  /**
+   * Longer than the list lag, and longer than one redelivery: the second delivery after a create
+   * with no answer waits, the third may create again (the run's version of the 60 s default).
+   */
+  createSettleSeconds: 8,
 } as const;
 
 /** Longer than the function timeout, shorter than the SDK request timeout (5 s): the caller stays connected. */
@@ -70,12 +78,23 @@ export const HELD_WRITE_OPERATIONS: readonly string[] = SECRETS_FAULTS.filter(
   (rule) => rule.fault.kind === 'latency',
 ).map((rule) => rule.operation);
 
+/**
+ * The tenant ledger throttles (retryable; the SDK retries it, then SQS), and now and then a
+ * conditional write is applied but its answer lost, so the SDK's resend meets its own write.
+ */
+export const DYNAMODB_FAULTS: readonly DynamoFaultRule[] = [
+  { operation: '*', fault: { kind: 'throttle' }, probability: 0.03 },
+  { operation: 'UpdateItem', fault: { kind: 'lost-answer' }, probability: 0.01 },
+];
+
 export const injectFaults = (cloud: LocalCloud): void => {
   for (const rule of TWILIO_FAULTS) cloud.twilio.injectFault(rule);
   for (const rule of SECRETS_FAULTS) cloud.secrets.injectFault(rule);
+  for (const rule of DYNAMODB_FAULTS) cloud.dynamodb.faults.inject(rule);
 };
 
 export const clearFaults = (cloud: LocalCloud): void => {
   cloud.twilio.clearFaults();
   cloud.secrets.clearFaults();
+  cloud.dynamodb.faults.clear();
 };

@@ -110,6 +110,39 @@ const onePerLifecycle: TenantCheck = (tenant, accounts) => {
     : `owns ${accounts.length} subaccounts (${statuses(accounts)}), expected ${tenant.subaccounts} (one per lifecycle)`;
 };
 
+/**
+ * Each subaccount of a tenant was created only after the one before it was closed: there was never
+ * a moment with two live ones (Twilio dates have one-second precision, so equal seconds pass).
+ */
+const neverTwoLive: TenantCheck = (_tenant, accounts) => {
+  const byCreation = [...accounts].sort((a, b) => Date.parse(a.date_created) - Date.parse(b.date_created));
+  for (let i = 1; i < byCreation.length; i += 1) {
+    const before = byCreation[i - 1]!;
+    const after = byCreation[i]!;
+    if (before.status !== 'closed')
+      return `${after.sid} was created while ${before.sid} is still ${before.status}`;
+    if (Date.parse(before.date_updated) > Date.parse(after.date_created))
+      return `${after.sid} was created (${after.date_created}) before ${before.sid} was closed (${before.date_updated})`;
+  }
+  return undefined;
+};
+
+/** The ledger agrees with Twilio: the tenant's current subaccount and its status. */
+const ledgerAgrees: TenantCheck = (tenant, accounts, run) => {
+  const state = run.observed.ledger.get(tenant.tenantId)?.state;
+  if (tenant.status === null)
+    return state === undefined ? undefined : `ledger says ${state.lifecycle}, expected nothing`;
+  if (state === undefined) return 'no ledger state';
+  const current = [...accounts].sort((a, b) => Date.parse(b.date_created) - Date.parse(a.date_created))[0];
+  if (state.accountSid !== current?.sid)
+    return `ledger holds ${state.accountSid}, the newest subaccount is ${current?.sid}`;
+  if (state.lifecycle !== tenant.status)
+    return `ledger lifecycle is ${state.lifecycle}, expected ${tenant.status}`;
+  return state.secretRetired === (tenant.status === 'closed')
+    ? undefined
+    : `ledger secretRetired is ${state.secretRetired} for a ${tenant.status} tenant`;
+};
+
 const tag = (secret: ObservedSecret, key: string): string => secret.tags.get(key) ?? '(missing)';
 
 const credentialProblem = (secret: ObservedSecret, account: AccountJson): string | undefined => {
@@ -199,6 +232,17 @@ export const BASE_INVARIANTS: readonly Invariant[] = [
     id: 'subaccount-per-lifecycle',
     claim: 'no tenant has more than one non-closed subaccount, and each lifecycle created exactly one',
     check: perTenant(onePerLifecycle),
+  },
+  {
+    id: 'never-two-live',
+    claim: 'no two live subaccounts ever existed for one tenant',
+    check: perTenant(neverTwoLive),
+  },
+  {
+    id: 'ledger-agrees',
+    claim:
+      "each tenant's ledger state names its current subaccount and the status its last valid event implies",
+    check: perTenant(ledgerAgrees),
   },
   {
     id: 'no-orphan-subaccounts',

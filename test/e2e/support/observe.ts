@@ -1,6 +1,7 @@
 /**
  * Reads what the run left behind, straight from the emulators and the DLQ, with no fault rules
- * left in place: Twilio subaccounts, tenant secrets (tags, retirement, value) and dead letters.
+ * left in place: Twilio subaccounts, tenant secrets (tags, retirement, value), the tenant ledger
+ * and dead letters.
  * Nothing here is ever printed with a token in it.
  */
 import {
@@ -11,6 +12,8 @@ import {
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalCloud } from '../../../local/cloud.ts';
 import type { AccountJson } from '../../../local/twilio-emulator/index.ts';
+import type { LedgerEntry } from '../../../shared/domain/ports.ts';
+import { scanLedger } from '../../../shared/ledger/scan-ledger.ts';
 import { runBounded } from '../../../shared/processing/batch.ts';
 import { DLQ_ATTRIBUTE } from '../../../shared/processing/dead-letter.ts';
 import { createTwilioAccountsClient } from '../../../shared/twilio/index.ts';
@@ -48,6 +51,8 @@ export interface Observed {
   /** Secret names that are neither the parent secret nor under the tenant prefix. */
   readonly strangerSecrets: readonly string[];
   readonly deadLetters: readonly ObservedDeadLetter[];
+  /** Tenant ledger entries by tenantId. */
+  readonly ledger: ReadonlyMap<string, LedgerEntry>;
 }
 
 const errorName = (error: unknown): string =>
@@ -175,5 +180,11 @@ export const observe = async (cloud: LocalCloud): Promise<Observed> => {
     secrets,
     strangerSecrets,
     deadLetters: await drainDeadLetters(cloud.sqs.client, cloud.sqs.dlqUrl),
+    ledger: new Map(
+      (await scanLedger(cloud.dynamodb.client, cloud.dynamodb.tableName)).map((entry) => [
+        entry.tenantId,
+        entry,
+      ]),
+    ),
   };
 };

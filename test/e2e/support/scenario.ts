@@ -94,9 +94,13 @@ const startCloud = (settings: E2eSettings, capture: ReturnType<typeof startLogCa
       random: streamOf(settings.seed, 'twilio-faults'),
       // Room for every lifecycle of every tenant, so the account limit never interferes.
       subaccountLimit: settings.tenants * 3 + 100,
+      // New accounts show in the FriendlyName list only after a while, as Twilio documents no
+      // consistency for it: a lost create answer must be waited out, never created twice.
+      listLag: { seconds: RUN_TIMING.listLagSeconds },
       log: capture.sink('twilio'),
     },
     secrets: { random: streamOf(settings.seed, 'secrets-faults'), log: capture.sink('secrets') },
+    dynamodb: { random: streamOf(settings.seed, 'dynamodb-faults') },
   });
 
 /**
@@ -107,6 +111,7 @@ const handlerEnv = (cloud: LocalCloud): Record<string, string> => ({
   ...Object.fromEntries(Object.values(ENV).map((name) => [name, ''])),
   ...cloud.env,
   [ENV.secretRecoveryWindowDays]: '7',
+  [ENV.createSettleSeconds]: String(RUN_TIMING.createSettleSeconds),
   // DEBUG so that whatever the handler could log at all is searched for tokens.
   POWERTOOLS_LOG_LEVEL: 'DEBUG',
 });

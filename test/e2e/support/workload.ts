@@ -1,14 +1,15 @@
 /**
  * A seeded workload of tenant lifecycles, as the messages a producer would publish: each tenant's
  * events in order (MessageGroupId = tenantId, MessageDeduplicationId = eventId), interleaved across
- * tenants, plus the delivery faults producers cause themselves — the same message sent twice, an old
+ * tenants, plus the delivery faults producers cause themselves — the same message sent twice, the
+ * same signup sent at once in another group (so two invocations handle it concurrently), an old
  * event re-published later — and bodies the handler must reject.
  */
 import type { TenantEvent, TenantEventType } from '../../../shared/domain/event.ts';
 import { messageOf, newTenantEvent, type OutgoingMessage } from '../../../shared/publishing/publisher.ts';
 import type { Dice } from './random.ts';
 
-export type MessageKind = 'event' | 'duplicate' | 'republished' | 'malformed';
+export type MessageKind = 'event' | 'duplicate' | 'concurrent' | 'republished' | 'malformed';
 
 export type MalformedCode = 'EVENT_INVALID_JSON' | 'EVENT_SCHEMA_VIOLATION';
 
@@ -50,6 +51,8 @@ export const WORKLOAD_RATES = {
   delinquentAfterChurn: 0.08,
   /** The same message sent twice under different deduplication ids. */
   duplicate: 0.05,
+  /** The first tenant.created also sent in a group of its own: delivered concurrently. */
+  concurrent: 0.1,
   /** A tenant with one of its earlier events re-published in the second wave. */
   republished: 0.1,
   /** Unknown tenants and malformed bodies, as fractions of the tenant count (at least one each). */
@@ -109,6 +112,20 @@ const duplicateOf = (event: TenantEvent): PlannedMessage => ({
   ...messageOf(event),
   deduplicationId: `${event.eventId}#dup`,
   kind: 'duplicate',
+  event,
+});
+
+/**
+ * The signup in a group of its own, as a producer with the wrong group, a redrive or a standard
+ * queue delivers it: it runs alongside the tenant's own group. Only the first tenant.created, the
+ * tenant's oldest event, so whenever it runs it is the first apply, a replay or stale, and the
+ * expected end state does not depend on the race.
+ */
+const concurrentCopyOf = (event: TenantEvent): PlannedMessage => ({
+  ...messageOf(event),
+  groupId: `${event.tenantId}.copy`,
+  deduplicationId: `${event.eventId}#copy`,
+  kind: 'concurrent',
   event,
 });
 
@@ -201,8 +218,12 @@ export const generateWorkload = (dice: Dice, tenantCount: number): Workload => {
     Math.max(1, Math.round(tenantCount * WORKLOAD_RATES.malformed)),
     tenants,
   );
+  const concurrentCopies = lifecycles
+    .filter((_, i) => dice.chance(WORKLOAD_RATES.concurrent) || i === 0)
+    .map((events) => [concurrentCopyOf(events[0]!)]);
   const firstWave = interleave(dice, [
     ...[...lifecycles, ...unknownEvents].map((events, i) => withDuplicates(dice, events, i === 0)),
+    ...concurrentCopies,
     ...malformed.map((message) => [message]),
   ]);
   const secondWave = interleave(

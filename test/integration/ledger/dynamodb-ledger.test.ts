@@ -80,6 +80,14 @@ describe('the lease and the fence', () => {
     expect(await ledger.read('lost-answer')).toMatchObject({ version: 1, state: { lifecycle: 'active' } });
   });
 
+  it('hands its own lease back to an acquire whose answer was lost and that the SDK resent', async () => {
+    cloud.dynamodb.faults.loseNextAnswers(1, 'UpdateItem');
+    const taken = await ledger.acquire('lost-acquire', 'owner-a', T0 + 30_000, T0);
+    expect(taken.acquired).toBe(true);
+    expect(cloud.dynamodb.stats().faultsInjected['lost-answer']).toBeGreaterThan(0);
+    expect((await ledger.acquire('lost-acquire', 'owner-b', T0 + 30_000, T0)).acquired).toBe(false);
+  });
+
   it('survives throttling through the SDK retries, and reports it retryable when they run out', async () => {
     cloud.dynamodb.faults.throttleNext(1, 'UpdateItem');
     expect((await ledger.acquire('throttled', 'owner-a', T0 + 30_000, T0)).acquired).toBe(true);

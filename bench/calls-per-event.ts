@@ -1,15 +1,19 @@
 /**
- * Twilio and Secrets Manager requests per event type on the happy path, counted by the emulators
- * around each single-record invocation, next to the fewest the design can make:
+ * Twilio, Secrets Manager and DynamoDB requests per event type on the happy path, counted by the
+ * emulators around each single-record invocation, next to the fewest the design can make:
  *
+ * - every event: DynamoDB 2 at least: the lease (one conditional UpdateItem that also returns the
+ *   ledger entry, so no read is needed) and the fenced commit (state, watermark and release in one
+ *   conditional UpdateItem).
  * - tenant.created: Twilio 2 (exact-match list by FriendlyName, then create: Twilio's create has
- *   no idempotency key, so the lookup is what makes a retried or unanswered create safe) and
- *   Secrets Manager 2 (DescribeSecret reads the watermark; CreateSecret writes value and tags in
- *   one call).
- * - tenant.delinquent / tenant.reinstated: Twilio 1 (update status) and Secrets Manager 2
- *   (DescribeSecret; TagResource moves the watermark).
- * - tenant.churned: Twilio 1 (close) and Secrets Manager 3 (DescribeSecret; TagResource marks it
- *   closed; DeleteSecret schedules deletion, after which it can no longer be tagged).
+ *   no idempotency key, so the lookup is what makes a retried or unanswered create safe), Secrets
+ *   Manager 2 (DescribeSecret adopts a tenant provisioned before the ledger existed, asked only
+ *   when the ledger has no state for it; CreateSecret writes value and tags in one call) and
+ *   DynamoDB 3 (the create intent must be durable before the create POST).
+ * - tenant.delinquent / tenant.reinstated: Twilio 1 (update status), Secrets Manager 1
+ *   (TagResource keeps the lifecycle mirror on the secret for people and tag-based access).
+ * - tenant.churned: Twilio 1 (close), Secrets Manager 2 (TagResource marks it closed; DeleteSecret
+ *   schedules deletion, after which it can no longer be tagged).
  *
  * The main account's credentials (GetSecretValue) are read once per container and cached, so they
  * are counted apart, not per event.
@@ -24,6 +28,7 @@ import { FUNCTION_TIMEOUT_MS } from './lambda-env.ts';
 export interface CallCounts {
   readonly twilio: number;
   readonly secrets: number;
+  readonly dynamodb: number;
 }
 
 export interface EventCalls extends CallCounts {
@@ -32,6 +37,7 @@ export interface EventCalls extends CallCounts {
   /** Requests per Twilio route (list, create, fetch, update) and per Secrets Manager operation. */
   readonly twilioByRoute: Readonly<Record<string, number>>;
   readonly secretsByOperation: Readonly<Record<string, number>>;
+  readonly dynamodbByOperation: Readonly<Record<string, number>>;
   /** Tenants the sequence ran for; every one of them must have made the same calls. */
   readonly samples: number;
 }
@@ -41,10 +47,10 @@ export type CallsPerEventResult = Readonly<Record<TenantEventType, EventCalls>> 
 };
 
 export const MINIMUM_CALLS: Readonly<Record<TenantEventType, CallCounts>> = {
-  'tenant.created': { twilio: 2, secrets: 2 },
-  'tenant.delinquent': { twilio: 1, secrets: 2 },
-  'tenant.reinstated': { twilio: 1, secrets: 2 },
-  'tenant.churned': { twilio: 1, secrets: 3 },
+  'tenant.created': { twilio: 2, secrets: 2, dynamodb: 3 },
+  'tenant.delinquent': { twilio: 1, secrets: 1, dynamodb: 2 },
+  'tenant.reinstated': { twilio: 1, secrets: 1, dynamodb: 2 },
+  'tenant.churned': { twilio: 1, secrets: 2, dynamodb: 2 },
 };
 
 const SEQUENCE: readonly TenantEventType[] = [
@@ -57,8 +63,10 @@ const SEQUENCE: readonly TenantEventType[] = [
 interface Observation {
   readonly twilioByRoute: Record<string, number>;
   readonly secretsByOperation: Record<string, number>;
+  readonly dynamodbByOperation: Record<string, number>;
   readonly twilio: number;
   readonly secrets: number;
+  readonly dynamodb: number;
 }
 
 const nonZero = (counts: Record<string, number>): Record<string, number> =>
@@ -67,20 +75,24 @@ const nonZero = (counts: Record<string, number>): Record<string, number> =>
 const observe = async (cloud: LocalCloud, action: () => Promise<void>): Promise<Observation> => {
   cloud.twilio.resetStats();
   cloud.secrets.resetStats();
+  cloud.dynamodb.resetStats();
   await action();
   const twilio = cloud.twilio.stats();
   const secrets = cloud.secrets.stats();
+  const dynamodb = cloud.dynamodb.stats();
   return {
     twilioByRoute: nonZero({ ...twilio.byRoute }),
     secretsByOperation: nonZero(secrets.byOperation),
+    dynamodbByOperation: nonZero({ ...dynamodb.byOperation }),
     twilio: twilio.total,
     secrets: secrets.total,
+    dynamodb: dynamodb.total,
   };
 };
 
 const same = (a: Observation, b: Observation): boolean =>
-  JSON.stringify([a.twilioByRoute, a.secretsByOperation]) ===
-  JSON.stringify([b.twilioByRoute, b.secretsByOperation]);
+  JSON.stringify([a.twilioByRoute, a.secretsByOperation, a.dynamodbByOperation]) ===
+  JSON.stringify([b.twilioByRoute, b.secretsByOperation, b.dynamodbByOperation]);
 
 export const measureCallsPerEvent = async (
   cloud: LocalCloud,
@@ -116,10 +128,15 @@ export const measureCallsPerEvent = async (
       const calls: EventCalls = {
         twilio: first.twilio,
         secrets: first.secrets,
+        dynamodb: first.dynamodb,
         minimum,
-        atMinimum: first.twilio === minimum.twilio && first.secrets === minimum.secrets,
+        atMinimum:
+          first.twilio === minimum.twilio &&
+          first.secrets === minimum.secrets &&
+          first.dynamodb === minimum.dynamodb,
         twilioByRoute: first.twilioByRoute,
         secretsByOperation: first.secretsByOperation,
+        dynamodbByOperation: first.dynamodbByOperation,
         samples: observations.length,
       };
       return [type, calls];
@@ -130,6 +147,7 @@ export const measureCallsPerEvent = async (
     perContainer: {
       twilio: perContainer.twilio,
       secrets: perContainer.secrets,
+      dynamodb: perContainer.dynamodb,
       secretsByOperation: perContainer.secretsByOperation,
     },
   };

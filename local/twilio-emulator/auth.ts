@@ -36,23 +36,29 @@ const viaApiKey = (store: AccountStore, sid: string, secret: string): Principal 
     : undefined;
 };
 
-/** Suspended and closed accounts no longer authenticate; only their owner can act on them. */
+/**
+ * A closed account no longer authenticates. A suspended one still does: what it may do is the
+ * handlers' decision (AccountStore.inGoodStanding), answered with Twilio's code for it.
+ */
 const viaAccount = (store: AccountStore, sid: string, token: string): Principal | undefined => {
   const account = store.get(sid);
-  if (account === undefined || account.status !== 'active' || !sameSecret(token, account.authToken)) {
+  if (account === undefined || account.status === 'closed' || !sameSecret(token, account.authToken)) {
     return undefined;
   }
   return { account, isMain: account === store.main };
 };
 
-export const authenticate = (store: AccountStore, header: string | undefined): Principal => {
+/** The principal the credentials prove, or `undefined` for missing or wrong ones. */
+export const identify = (store: AccountStore, header: string | undefined): Principal | undefined => {
   const credentials = parseBasic(header);
-  const principal =
-    credentials === undefined
-      ? undefined
-      : API_KEY_SID_PATTERN.test(credentials.user)
-        ? viaApiKey(store, credentials.user, credentials.password)
-        : viaAccount(store, credentials.user, credentials.password);
+  if (credentials === undefined) return undefined;
+  return API_KEY_SID_PATTERN.test(credentials.user)
+    ? viaApiKey(store, credentials.user, credentials.password)
+    : viaAccount(store, credentials.user, credentials.password);
+};
+
+export const authenticate = (store: AccountStore, header: string | undefined): Principal => {
+  const principal = identify(store, header);
   if (principal === undefined) throw authenticationFailed();
   return principal;
 };

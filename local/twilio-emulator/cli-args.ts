@@ -3,10 +3,13 @@ import { parseArgs } from 'node:util';
 import type { AccountType } from '../../shared/twilio/types.ts';
 import { TwilioEmulatorConfigError } from './errors.ts';
 import { ACCOUNT_SID_PATTERN, AUTH_TOKEN_PATTERN } from './format.ts';
-import type { TwilioEmulatorOptions } from './types.ts';
+import type { TwilioEmulatorOptions, TwilioListLag } from './types.ts';
 
-export const USAGE =
-  'Usage: twilio:emulator -- --port PORT [--account-sid AC... --auth-token TOKEN] [--type Full|Trial] [--subaccount-limit N]';
+export const USAGE = [
+  'Usage: twilio:emulator -- --port PORT [--account-sid AC... --auth-token TOKEN] [--type Full|Trial]',
+  '  [--subaccount-limit N] [--concurrency-limit N] [--list-lag-seconds N | --list-lag-lookups N]',
+  '  [--main-account-suspended]',
+].join('\n');
 
 export type CliCommand =
   | { readonly help: true }
@@ -20,6 +23,11 @@ const integerFlag = (flag: string, value: string | undefined, max: number): numb
   return Number(value);
 };
 
+const positiveFlag = (flag: string, value: number | undefined): number | undefined => {
+  if (value === 0) throw new TwilioEmulatorConfigError(flag, 'must be at least 1');
+  return value;
+};
+
 const patternFlag = (flag: string, value: string | undefined, pattern: RegExp, expected: string) => {
   if (value !== undefined && !pattern.test(value))
     throw new TwilioEmulatorConfigError(flag, `must be ${expected}`);
@@ -29,6 +37,19 @@ const patternFlag = (flag: string, value: string | undefined, pattern: RegExp, e
 const typeFlag = (value: string | undefined): AccountType | undefined => {
   if (value === undefined || value === 'Full' || value === 'Trial') return value;
   throw new TwilioEmulatorConfigError('--type', 'must be Full or Trial');
+};
+
+const listLagFlags = (
+  seconds: string | undefined,
+  lookups: string | undefined,
+): TwilioListLag | undefined => {
+  if (seconds !== undefined && lookups !== undefined) {
+    throw new TwilioEmulatorConfigError('--list-lag-seconds', 'and --list-lag-lookups cannot both be given');
+  }
+  const lagSeconds = integerFlag('--list-lag-seconds', seconds, Number.MAX_SAFE_INTEGER);
+  if (lagSeconds !== undefined) return { seconds: lagSeconds };
+  const lagLookups = integerFlag('--list-lag-lookups', lookups, Number.MAX_SAFE_INTEGER);
+  return lagLookups === undefined ? undefined : { lookups: lagLookups };
 };
 
 const parseFlags = (argv: readonly string[]) => {
@@ -43,6 +64,10 @@ const parseFlags = (argv: readonly string[]) => {
         'auth-token': { type: 'string' },
         type: { type: 'string' },
         'subaccount-limit': { type: 'string' },
+        'concurrency-limit': { type: 'string' },
+        'list-lag-seconds': { type: 'string' },
+        'list-lag-lookups': { type: 'string' },
+        'main-account-suspended': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -68,6 +93,12 @@ export const parseCliArgs = (argv: readonly string[]): CliCommand => {
       authToken: patternFlag('--auth-token', flags['auth-token'], AUTH_TOKEN_PATTERN, '32 hex digits'),
       type: typeFlag(flags.type),
       subaccountLimit: integerFlag('--subaccount-limit', flags['subaccount-limit'], Number.MAX_SAFE_INTEGER),
+      concurrencyLimit: positiveFlag(
+        '--concurrency-limit',
+        integerFlag('--concurrency-limit', flags['concurrency-limit'], Number.MAX_SAFE_INTEGER),
+      ),
+      listLag: listLagFlags(flags['list-lag-seconds'], flags['list-lag-lookups']),
+      mainAccountSuspended: flags['main-account-suspended'] ?? false,
     },
   };
 };

@@ -1,9 +1,13 @@
 /** Starts the stateful Accounts emulator on loopback HTTP. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toAccountJson } from './account-json.ts';
+import { type AccountRecord, toAccountJson } from './account-json.ts';
+import { ConcurrencyLimiter } from './concurrency.ts';
+import { TwilioEmulatorConfigError } from './errors.ts';
 import { FaultBook } from './faults.ts';
+import { ListLag } from './list-lag.ts';
 import { resolveOptions } from './options.ts';
+import { isAccountStatus } from './params.ts';
 import { handleRequest } from './pipeline.ts';
 import { RequestRecorder } from './recorder.ts';
 import { AccountStore } from './store.ts';
@@ -27,12 +31,20 @@ const closeServer = (server: Server): Promise<void> =>
 
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
+const existing = (store: AccountStore, sid: string): AccountRecord => {
+  const account = store.get(sid);
+  if (account === undefined) throw new TwilioEmulatorConfigError('sid', 'is not an account of this emulator');
+  return account;
+};
+
 export const startTwilioEmulator = async (options: TwilioEmulatorOptions = {}): Promise<TwilioEmulator> => {
   const config = resolveOptions(options);
   const store = new AccountStore(config);
   const recorder = new RequestRecorder();
   const faults = new FaultBook(config.random, (kind) => recorder.countFault(kind));
-  const deps = { store, faults, recorder, log: config.log };
+  const listLag = new ListLag(config.listLag, config.now);
+  const limiter = new ConcurrencyLimiter(config.concurrencyLimit);
+  const deps = { store, listLag, limiter, faults, recorder, log: config.log };
   const server = createServer((req, res) => {
     handleRequest(deps, req, res).catch(() => req.socket.destroy());
   });
@@ -58,5 +70,15 @@ export const startTwilioEmulator = async (options: TwilioEmulatorOptions = {}): 
     accounts: () => store.all().map(toAccountJson),
     createApiKey: () => store.createApiKey(),
     rotateAuthToken: () => store.rotateMainToken(),
+    setSubaccountLimit: (limit) => store.setSubaccountLimit(limit),
+    setConcurrencyLimit: (limit) => limiter.set(limit),
+    setListLag: (lag) => listLag.set(lag),
+    setMainAccountSuspended: (suspended) => store.setMainSuspended(suspended),
+    setSuspendedByTwilio: (sid, suspended) => store.setSuspendedByTwilio(existing(store, sid), suspended),
+    setAccountStatus: (sid, status) => {
+      if (!isAccountStatus(status))
+        throw new TwilioEmulatorConfigError('status', 'must be active, suspended or closed');
+      return toAccountJson(store.update(existing(store, sid), { status }));
+    },
   };
 };

@@ -1,8 +1,10 @@
 /**
  * Errors of the Twilio emulator. `TwilioApiError` is what a request handler throws; the server
  * renders it as Twilio's error body `{ code, message, more_info, status }`
- * (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions).
- * Messages never carry a token.
+ * (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions), with
+ * `more_info` = https://www.twilio.com/docs/api/errors/<code> as Twilio's error reference gives it.
+ * Where Twilio's catalogue has a code for a refusal, that code and its title are answered; the
+ * catalogue's titles are the messages. Messages never carry a token.
  */
 import { ProvisionerError } from '../../shared/errors.ts';
 
@@ -20,6 +22,9 @@ export class TwilioEmulatorConfigError extends ProvisionerError {
     super(`${option} ${reason}`, { retryable: false, context: { option } });
   }
 }
+
+/** Where every error body's `more_info` points: Twilio's page for the code. */
+const MORE_INFO_BASE = 'https://www.twilio.com/docs/api/errors/';
 
 export class TwilioApiError extends ProvisionerError {
   readonly code = 'TWILIO_EMULATOR_API_ERROR';
@@ -40,17 +45,17 @@ export class TwilioApiError extends ProvisionerError {
     return {
       code: this.twilioCode,
       message: this.message,
-      more_info: `https://www.twilio.com/docs/errors/${this.twilioCode}`,
+      more_info: `${MORE_INFO_BASE}${this.twilioCode}`,
       status: this.status,
     };
   }
 }
 
-/** 20404: unknown resource (https://www.twilio.com/docs/errors/20404). */
+/** 20404: unknown resource (https://www.twilio.com/docs/api/errors/20404). */
 export const notFound = (path: string): TwilioApiError =>
   new TwilioApiError(404, 20404, `The requested resource ${path} was not found`);
 
-/** 20003: missing or wrong credentials (https://www.twilio.com/docs/errors/20003). */
+/** 20003: missing or wrong credentials (https://www.twilio.com/docs/api/errors/20003). */
 export const authenticationFailed = (): TwilioApiError =>
   new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
 
@@ -58,7 +63,7 @@ export const authenticationFailed = (): TwilioApiError =>
 export const methodNotAllowed = (method: string): TwilioApiError =>
   new TwilioApiError(405, 20004, `Method not allowed: ${method}`);
 
-/** 21100: an invalid request to the Accounts resource (https://www.twilio.com/docs/errors/21100). */
+/** 21100: an invalid request to the Accounts resource (https://www.twilio.com/docs/api/errors/21100). */
 export const invalidAccountsRequest = (message: string): TwilioApiError =>
   new TwilioApiError(400, 21100, message);
 
@@ -71,10 +76,55 @@ export const invalidAccountsRequest = (message: string): TwilioApiError =>
 export const accountAccessDenied = (message: string): TwilioApiError =>
   new TwilioApiError(403, 21100, message);
 
+/**
+ * 21101: a subaccount's credentials tried to create a subaccount; only a main account may
+ * (https://www.twilio.com/docs/api/errors/21101). The catalogue gives no status; 403 like every
+ * other "valid credentials, not allowed" refusal here.
+ */
+export const subaccountsCannotContainSubaccounts = (): TwilioApiError =>
+  new TwilioApiError(403, 21101, 'Subaccounts cannot contain subaccounts');
+
+/**
+ * 21480: as many non-closed subaccounts as the limit allows already exist (Twilio's default is
+ * 1,000 on a full account; closed ones don't count) (https://www.twilio.com/docs/api/errors/21480).
+ */
+export const subaccountLimitReached = (): TwilioApiError =>
+  new TwilioApiError(400, 21480, 'Reached maximum number of subaccounts');
+
+/** 21479: any status change of a closed subaccount (https://www.twilio.com/docs/api/errors/21479). */
+export const subaccountClosed = (): TwilioApiError =>
+  new TwilioApiError(400, 21479, 'Unable to update Status for subaccount, subaccount has been closed');
+
+/**
+ * 21478: Twilio itself suspended the subaccount (policy, fraud); only Twilio support can change
+ * its status (https://www.twilio.com/docs/api/errors/21478).
+ */
+export const subaccountSuspendedByTwilio = (): TwilioApiError =>
+  new TwilioApiError(
+    400,
+    21478,
+    'Unable to update Status for subaccount, subaccount has been suspended by Twilio',
+  );
+
+/**
+ * 21476: the main account is suspended, so no subaccount status can change until it is in good
+ * standing (https://www.twilio.com/docs/api/errors/21476).
+ */
+export const parentAccountSuspended = (): TwilioApiError =>
+  new TwilioApiError(400, 21476, 'Unable to update Status for subaccount, parent account is suspended');
+
+/**
+ * 10001: a request made with the credentials of a suspended account or subaccount, or of a
+ * subaccount whose parent is suspended (https://www.twilio.com/docs/api/errors/10001). The
+ * catalogue gives no status: 403, because the credentials are right but the account may not act
+ * (a 401 would tell a client to re-read its credentials, which cannot help).
+ */
+export const accountNotActive = (): TwilioApiError => new TwilioApiError(403, 10001, 'Account is not active');
+
 /** 413: the body is larger than any Accounts request can be. */
 export const bodyTooLarge = (): TwilioApiError => new TwilioApiError(413, 21100, 'Request body too large');
 
-/** 20429: throttled (https://www.twilio.com/docs/errors/20429). */
+/** 20429: throttled (https://www.twilio.com/docs/api/errors/20429). */
 export const tooManyRequests = (retryAfterSeconds: number): TwilioApiError =>
   new TwilioApiError(429, 20429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds) });
 

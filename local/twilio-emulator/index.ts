@@ -13,6 +13,7 @@ export type {
   TwilioEmulatorStats,
   TwilioFault,
   TwilioFaultRule,
+  TwilioListLag,
   TwilioRequestLogEntry,
   TwilioRoute,
 } from './types.ts';

@@ -2,7 +2,7 @@
 import type { AccountType } from '../../shared/twilio/types.ts';
 import { TwilioEmulatorConfigError } from './errors.ts';
 import { ACCOUNT_SID_PATTERN, AUTH_TOKEN_PATTERN, newAccountSid, newAuthToken } from './format.ts';
-import type { TwilioEmulatorOptions } from './types.ts';
+import type { TwilioEmulatorOptions, TwilioListLag } from './types.ts';
 
 export interface ResolvedOptions {
   readonly port: number;
@@ -11,6 +11,9 @@ export interface ResolvedOptions {
   readonly authToken: string;
   readonly type: AccountType;
   readonly subaccountLimit: number;
+  readonly concurrencyLimit: number | undefined;
+  readonly listLag: TwilioListLag | undefined;
+  readonly mainAccountSuspended: boolean;
   readonly random: () => number;
   readonly now: () => Date;
   readonly log: (line: string) => void;
@@ -48,12 +51,37 @@ const checkType = (type: AccountType | undefined): AccountType => {
   throw new TwilioEmulatorConfigError('type', 'must be Full or Trial');
 };
 
-const checkLimit = (limit: number | undefined, type: AccountType): number => {
-  if (limit === undefined) return DEFAULT_SUBACCOUNT_LIMIT[type];
+/** Also the check of `setSubaccountLimit`. */
+export const checkSubaccountLimit = (limit: number): number => {
   if (!isIntegerIn(limit, 0, Number.MAX_SAFE_INTEGER)) {
     throw new TwilioEmulatorConfigError('subaccountLimit', 'must be a non-negative integer');
   }
   return limit;
+};
+
+/** Also the check of `setConcurrencyLimit`; `undefined` means unlimited. */
+export const checkConcurrencyLimit = (limit: number | undefined): number | undefined => {
+  if (limit !== undefined && !isIntegerIn(limit, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new TwilioEmulatorConfigError('concurrencyLimit', 'must be a positive integer');
+  }
+  return limit;
+};
+
+/** Also the check of `setListLag`; `undefined` means no lag. */
+export const checkListLag = (lag: TwilioListLag | undefined): TwilioListLag | undefined => {
+  if (lag === undefined) return undefined;
+  if ('seconds' in lag && Number.isFinite(lag.seconds) && lag.seconds >= 0) return { seconds: lag.seconds };
+  if ('lookups' in lag && isIntegerIn(lag.lookups, 0, Number.MAX_SAFE_INTEGER))
+    return { lookups: lag.lookups };
+  throw new TwilioEmulatorConfigError(
+    'listLag',
+    'must be { seconds } (a non-negative number) or { lookups } (a non-negative integer)',
+  );
+};
+
+const checkFlag = (option: string, value: boolean | undefined): boolean => {
+  if (value === undefined || typeof value === 'boolean') return value ?? false;
+  throw new TwilioEmulatorConfigError(option, 'must be true or false');
 };
 
 export const resolveOptions = (options: TwilioEmulatorOptions): ResolvedOptions => {
@@ -64,7 +92,13 @@ export const resolveOptions = (options: TwilioEmulatorOptions): ResolvedOptions 
     accountSid: checkAccountSid(options.accountSid),
     authToken: checkAuthToken(options.authToken),
     type,
-    subaccountLimit: checkLimit(options.subaccountLimit, type),
+    subaccountLimit:
+      options.subaccountLimit === undefined
+        ? DEFAULT_SUBACCOUNT_LIMIT[type]
+        : checkSubaccountLimit(options.subaccountLimit),
+    concurrencyLimit: checkConcurrencyLimit(options.concurrencyLimit),
+    listLag: checkListLag(options.listLag),
+    mainAccountSuspended: checkFlag('mainAccountSuspended', options.mainAccountSuspended),
     random: options.random ?? Math.random,
     now: options.now ?? (() => new Date()),
     log: options.log ?? (() => {}),

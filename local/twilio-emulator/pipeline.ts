@@ -1,13 +1,15 @@
 /**
- * One request's way through the emulator: body, route, faults (latency first, then at most one
- * outcome fault), authentication, handler, answer — and a record of it all for tests.
+ * One request's way through the emulator: body, route, the concurrency limit, faults (latency
+ * first, then at most one outcome fault), authentication, handler, answer — and a record of it
+ * all for tests.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate } from './auth.ts';
+import { authenticate, identify } from './auth.ts';
+import type { ConcurrencyLimiter } from './concurrency.ts';
 import { serverError, TwilioApiError, tooManyRequests } from './errors.ts';
 import type { FaultBook, FaultPlan, OutcomeFault } from './faults.ts';
 import { parseForm } from './form.ts';
-import { handlers } from './handlers.ts';
+import { type HandlerResult, handlers } from './handlers.ts';
 import {
   type Connection,
   pause,
@@ -17,6 +19,7 @@ import {
   sendJson,
   watchConnection,
 } from './http.ts';
+import type { ListLag } from './list-lag.ts';
 import type { RequestRecorder } from './recorder.ts';
 import { matchRoute, type RouteMatch } from './router.ts';
 import type { AccountStore } from './store.ts';
@@ -24,6 +27,8 @@ import type { TwilioRoute } from './types.ts';
 
 export interface PipelineDeps {
   readonly store: AccountStore;
+  readonly listLag: ListLag;
+  readonly limiter: ConcurrencyLimiter;
   readonly faults: FaultBook;
   readonly recorder: RequestRecorder;
   readonly log: (line: string) => void;
@@ -33,6 +38,7 @@ interface Answer {
   readonly status: number;
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string>>;
+  readonly fault?: HandlerResult['fault'];
 }
 
 interface Trace {
@@ -43,6 +49,7 @@ interface Trace {
 }
 
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
+const CONCURRENCY_FAULT = 'concurrency-limit';
 
 const errorAnswer = (error: TwilioApiError): Answer => ({
   status: error.status,
@@ -85,6 +92,7 @@ const execute = (
       req.method === 'POST' ? parseForm(req.headers['content-type'], body) : new Map<string, string>();
     const result = handlers[match.route]({
       store: deps.store,
+      listLag: deps.listLag,
       principal,
       sid: match.sid,
       form,
@@ -113,7 +121,9 @@ const finish = (deps: PipelineDeps, trace: Trace, status: number | 'reset'): voi
 
 const answer = (deps: PipelineDeps, res: ServerResponse, trace: Trace, reply: Answer): void => {
   sendJson(res, reply.status, reply.body, reply.headers);
-  finish(deps, trace, reply.status);
+  if (reply.fault !== undefined) deps.recorder.countFault(reply.fault);
+  const fault = [trace.fault, reply.fault].filter(Boolean).join('+') || undefined;
+  finish(deps, { ...trace, fault }, reply.status);
 };
 
 const reset = (deps: PipelineDeps, req: IncomingMessage, trace: Trace): void => {
@@ -121,12 +131,18 @@ const reset = (deps: PipelineDeps, req: IncomingMessage, trace: Trace): void => 
   finish(deps, trace, 'reset');
 };
 
-const runRoute = async (
+interface RouteContext {
+  readonly match: RouteMatch;
+  readonly url: URL;
+  readonly body: Buffer;
+}
+
+const runFaultsAndHandler = async (
   deps: PipelineDeps,
   req: IncomingMessage,
   res: ServerResponse,
   connection: Connection,
-  context: { match: RouteMatch; url: URL; body: Buffer },
+  context: RouteContext,
 ): Promise<void> => {
   const plan = deps.faults.plan(context.match.route);
   const trace: Trace = {
@@ -145,6 +161,36 @@ const runRoute = async (
   // Applied but never answered: the caller cannot tell whether its create happened.
   if (plan.outcome?.kind === 'reset-after') return reset(deps, req, trace);
   answer(deps, res, trace, result);
+};
+
+/**
+ * Over the concurrency limit the request is answered at once and never applied, before any other
+ * fault is consulted (so it spends none of their `times`); otherwise it holds its slot until it
+ * is answered or reset, latency included.
+ */
+const runRoute = async (
+  deps: PipelineDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  connection: Connection,
+  context: RouteContext,
+): Promise<void> => {
+  const slot = deps.limiter.acquire(identify(deps.store, req.headers.authorization)?.account.sid);
+  if (slot === undefined) {
+    deps.recorder.countFault(CONCURRENCY_FAULT);
+    const trace = {
+      route: context.match.route,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      fault: CONCURRENCY_FAULT,
+    };
+    return answer(deps, res, trace, errorAnswer(tooManyRequests(DEFAULT_RETRY_AFTER_SECONDS)));
+  }
+  try {
+    await runFaultsAndHandler(deps, req, res, connection, context);
+  } finally {
+    slot.release();
+  }
 };
 
 const routeOf = (method: string, url: URL | undefined): RouteMatch | TwilioApiError => {

@@ -1,12 +1,21 @@
 /**
  * In-memory accounts of one main account and its subaccounts, with the rules of the Accounts
- * resource: subaccount limit, closed is irreversible, the main account cannot change status.
+ * resource: subaccount limit, closed is irreversible, the main account cannot change status, and
+ * the standing of accounts that Twilio itself suspended.
  * https://www.twilio.com/docs/iam/api/subaccounts
  */
 import type { AccountStatus, AccountType } from '../../shared/twilio/types.ts';
 import type { AccountRecord } from './account-json.ts';
-import { invalidAccountsRequest } from './errors.ts';
+import {
+  invalidAccountsRequest,
+  parentAccountSuspended,
+  subaccountClosed,
+  subaccountLimitReached,
+  subaccountSuspendedByTwilio,
+  TwilioEmulatorConfigError,
+} from './errors.ts';
 import { defaultFriendlyName, newAccountSid, newApiKeySid, newAuthToken } from './format.ts';
+import { checkSubaccountLimit } from './options.ts';
 import type { TwilioApiKey } from './types.ts';
 
 export interface StoreOptions {
@@ -14,6 +23,7 @@ export interface StoreOptions {
   readonly authToken: string;
   readonly type: AccountType;
   readonly subaccountLimit: number;
+  readonly mainAccountSuspended: boolean;
   readonly now: () => Date;
 }
 
@@ -31,10 +41,15 @@ export class AccountStore {
   private readonly ordered: AccountRecord[] = [];
   private readonly tokens: string[] = [];
   private readonly apiKeys = new Map<string, string>();
+  /** Subaccounts Twilio itself suspended, with the status each had before. */
+  private readonly suspendedByTwilio = new Map<AccountRecord, AccountStatus>();
   private nextSeq = 0;
+  private subaccountLimit: number;
 
   constructor(private readonly options: StoreOptions) {
     this.main = this.insert(options.accountSid, options.authToken, MAIN_FRIENDLY_NAME, options.accountSid);
+    this.subaccountLimit = options.subaccountLimit;
+    if (options.mainAccountSuspended) this.setMainSuspended(true);
   }
 
   get(sid: string): AccountRecord | undefined {
@@ -70,13 +85,14 @@ export class AccountStore {
     return this.main.authToken;
   }
 
+  setSubaccountLimit(limit: number): void {
+    this.subaccountLimit = checkSubaccountLimit(limit);
+  }
+
+  /** Closed subaccounts don't count against the limit (errors.md, 21480). */
   createSubaccount(friendlyName: string | undefined): AccountRecord {
     const open = this.ordered.filter((a) => a !== this.main && a.status !== 'closed').length;
-    if (open >= this.options.subaccountLimit) {
-      throw invalidAccountsRequest(
-        `Subaccount limit reached: ${this.options.subaccountLimit} open subaccounts allowed; close one first`,
-      );
-    }
+    if (open >= this.subaccountLimit) throw subaccountLimitReached();
     const name = friendlyName ?? defaultFriendlyName(this.options.now());
     return this.insert(this.freshSid(), this.freshToken(), name, this.main.sid);
   }
@@ -90,13 +106,51 @@ export class AccountStore {
     return account;
   }
 
+  /**
+   * Whether the account may make requests: it is active and so is its main account. A suspended
+   * account's credentials still verify, but Twilio refuses its requests (errors.md, 10001).
+   */
+  inGoodStanding(account: AccountRecord): boolean {
+    return account.status === 'active' && this.main.status === 'active';
+  }
+
+  setMainSuspended(suspended: boolean): void {
+    this.main.status = suspended ? 'suspended' : 'active';
+    this.main.dateUpdated = this.options.now();
+  }
+
+  /** Twilio's own suspension: the status becomes `suspended`; lifting it restores the one before. */
+  setSuspendedByTwilio(account: AccountRecord, suspended: boolean): void {
+    if (account === this.main || account.status === 'closed') {
+      throw new TwilioEmulatorConfigError('sid', 'must be a subaccount that is not closed');
+    }
+    const before = this.suspendedByTwilio.get(account);
+    if (suspended && before === undefined) {
+      this.suspendedByTwilio.set(account, account.status);
+      account.status = 'suspended';
+    } else if (!suspended && before !== undefined) {
+      this.suspendedByTwilio.delete(account);
+      account.status = before;
+    } else {
+      return;
+    }
+    account.dateUpdated = this.options.now();
+  }
+
+  /**
+   * Setting the status an account already has is not a change and is always allowed (closing a
+   * closed account answers it as it is). Otherwise the main account's own status is not the API's
+   * to change; then the account-wide block (a suspended main account) comes before the target's
+   * own state: closed, or suspended by Twilio.
+   */
   private checkStatusChange(account: AccountRecord, status: AccountStatus): void {
-    if (account === this.main && status !== account.status) {
+    if (status === account.status) return;
+    if (account === this.main) {
       throw invalidAccountsRequest("The main account's Status cannot be changed through the API");
     }
-    if (account.status === 'closed' && status !== 'closed') {
-      throw invalidAccountsRequest(`Account ${account.sid} is closed; a closed account cannot be reopened`);
-    }
+    if (this.main.status !== 'active') throw parentAccountSuspended();
+    if (account.status === 'closed') throw subaccountClosed();
+    if (this.suspendedByTwilio.has(account)) throw subaccountSuspendedByTwilio();
   }
 
   private insert(sid: string, token: string, friendlyName: string, owner: string): AccountRecord {

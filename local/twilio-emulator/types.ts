@@ -25,6 +25,14 @@ export interface TwilioFaultRule {
   readonly probability?: number;
 }
 
+/**
+ * How long a new account stays out of FriendlyName-filtered lists (`GET Accounts.json?FriendlyName=…`):
+ * a number of seconds on the emulator's clock, or a number of such lookups, counted per list request
+ * whose FriendlyName matches the account. Twilio documents no consistency guarantee for the list;
+ * fetching the account by SID always works.
+ */
+export type TwilioListLag = { readonly seconds: number } | { readonly lookups: number };
+
 export interface TwilioEmulatorOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
@@ -36,8 +44,21 @@ export interface TwilioEmulatorOptions {
   readonly authToken?: string;
   /** Main account type; subaccounts inherit it. Defaults to Full. */
   readonly type?: AccountType;
-  /** Open (non-closed) subaccounts allowed per main account; 1000 for Full, 1 for Trial by default. */
+  /**
+   * Open (non-closed) subaccounts allowed per main account; beyond it a create answers 21480.
+   * 1000 for Full (Twilio's default), 1 for Trial by default. Also `setSubaccountLimit`.
+   */
   readonly subaccountLimit?: number;
+  /**
+   * Requests allowed in flight at once per authenticating account (an API key counts as its
+   * account); one more is answered 429 / 20429 with `Retry-After: 1` and not applied. Unlimited when
+   * omitted. Also `setConcurrencyLimit`.
+   */
+  readonly concurrencyLimit?: number;
+  /** Lag of FriendlyName-filtered lists behind creates; none when omitted. Also `setListLag`. */
+  readonly listLag?: TwilioListLag;
+  /** Start with the main account suspended (see `setMainAccountSuspended`). Defaults to false. */
+  readonly mainAccountSuspended?: boolean;
   /** Source of randomness for fault probabilities, so tests can seed it. Defaults to Math.random. */
   readonly random?: () => number;
   /** Clock for date_created / date_updated / default FriendlyName. Defaults to the system clock. */
@@ -108,4 +129,27 @@ export interface TwilioEmulator {
   createApiKey(): TwilioApiKey;
   /** Replaces the main account's auth token (the old one stops working) and returns the new one. */
   rotateAuthToken(): string;
+  /** Changes the subaccount limit at once (see the `subaccountLimit` option). */
+  setSubaccountLimit(limit: number): void;
+  /** Changes the in-flight limit at once; `undefined` lifts it (see the `concurrencyLimit` option). */
+  setConcurrencyLimit(limit: number | undefined): void;
+  /** Lag for accounts created from now on; `undefined` for none (see the `listLag` option). */
+  setListLag(lag: TwilioListLag | undefined): void;
+  /**
+   * Suspends (or restores) the main account, as Twilio does for an account not in good standing:
+   * a subaccount Status change answers 400 / 21476, every other request made with the main
+   * account's (or its API keys', or its subaccounts') credentials 403 / 10001.
+   */
+  setMainAccountSuspended(suspended: boolean): void;
+  /**
+   * Marks a subaccount as suspended by Twilio itself (its status becomes `suspended`; any Status
+   * change then answers 400 / 21478), or lifts that, restoring the status it had before.
+   */
+  setSuspendedByTwilio(sid: string, suspended: boolean): void;
+  /**
+   * Changes an account's status the way its owner would in Twilio's Console, outside the API: no
+   * request, no fault, nothing recorded. The Accounts rules still apply (e.g. a closed account
+   * stays closed); a refused change throws the TwilioApiError the API would answer.
+   */
+  setAccountStatus(sid: string, status: AccountStatus): AccountJson;
 }

@@ -1,6 +1,6 @@
 /**
  * Public types of the Twilio Accounts client, in camelCase.
- * Wire format: https://www.twilio.com/docs/iam/api/account (see docs/twilio-accounts.md).
+ * Wire format: https://www.twilio.com/docs/iam/api/account.
  */
 export type AccountStatus = 'active' | 'suspended' | 'closed';
 export type AccountType = 'Trial' | 'Full';

@@ -145,14 +145,21 @@ describe('permanent Twilio refusals', () => {
   afterAll(() => limited?.stop());
 
   it('dead-letters a create refused by the subaccount limit without retrying it', async () => {
-    await limited.publish(tenantEvent('tenant.created', 'first'), tenantEvent('tenant.created', 'second'));
+    // One after the other: two tenants created at once race for the one free slot.
+    await limited.publish(tenantEvent('tenant.created', 'first'));
+    await limited.drain();
+    await limited.publish(tenantEvent('tenant.created', 'second'));
     await limited.drain();
     expect(limited.accountsOf('first')).toHaveLength(1);
     expect(limited.accountsOf('second')).toHaveLength(0);
     const [letter, ...more] = await limited.takeDeadLetters();
     expect(more).toEqual([]);
     expect(letter?.attributes).toMatchObject({ tenantId: 'second', receiveCount: '1' });
-    expect(letter?.attributes.reason).toMatch(/HTTP 400/);
+    expect(letter?.attributes.errorCode).toBe('SUBACCOUNT_LIMIT_REACHED');
+    expect(letter?.attributes.reason).toMatch(/21480/);
+    // Its own metric, which the SubaccountLimitReached alarm watches.
+    const emf = limited.logs.filter((line) => line.includes('"SubaccountLimitReached"'));
+    expect(emf.map((line) => (JSON.parse(line) as Record<string, unknown>).SubaccountLimitReached)).toEqual([1]);
     const outcome = limited.outcomes().find((entry) => entry.tenantId === 'second');
     expect(outcome).toMatchObject({
       outcome: 'dead-lettered',

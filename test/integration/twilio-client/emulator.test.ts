@@ -16,6 +16,7 @@ import {
   TwilioAuthError,
   TwilioNotFoundError,
   TwilioRateLimitError,
+  TwilioSubaccountClosedError,
 } from '../../../shared/twilio/index.ts';
 
 const agent = new Agent({ connect: { timeout: 1000 } });
@@ -123,13 +124,19 @@ describe('operations', () => {
     expect(emulator.accounts().find((a) => a.sid === sid)?.friendly_name).toBe('tenant-renamed');
   });
 
-  it('refuses to reopen a closed subaccount with a permanent 21100 error', async () => {
+  it('refuses to reopen a closed subaccount with a permanent 21479 error', async () => {
     const { sid } = await client.createSubaccount({ friendlyName: 'tenant-close' });
     expect((await client.updateAccount(sid, { status: 'closed' })).status).toBe('closed');
     emulator.resetStats();
     const error = await failure(client.updateAccount(sid, { status: 'active' }));
+    expect(error).toBeInstanceOf(TwilioSubaccountClosedError);
     expect(error).toBeInstanceOf(TwilioApiError);
-    expect(error).toMatchObject({ status: 400, twilioCode: 21100, retryable: false });
+    expect(error).toMatchObject({
+      status: 400,
+      twilioCode: 21479,
+      retryable: false,
+      code: 'SUBACCOUNT_CLOSED',
+    });
     expect(emulator.stats().byRoute.update).toBe(1);
     expect(emulator.accounts().find((a) => a.sid === sid)?.status).toBe('closed');
   });

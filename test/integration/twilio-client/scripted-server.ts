@@ -75,7 +75,7 @@ export const twilioError =
   (res, req) =>
     json(
       status,
-      { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+      { code, message, more_info: `https://www.twilio.com/docs/api/errors/${code}`, status },
       headers,
     )(res, req);
 

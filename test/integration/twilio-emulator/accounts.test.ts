@@ -100,7 +100,7 @@ describe('fetch', () => {
     expect(missing.body).toEqual({
       code: 20404,
       message: expect.stringContaining(unknown),
-      more_info: 'https://www.twilio.com/docs/errors/20404',
+      more_info: 'https://www.twilio.com/docs/api/errors/20404',
       status: 404,
     });
   });
@@ -120,7 +120,7 @@ describe('update', () => {
     expect((await fetchAs(created.sid)).body.friendly_name).toBe('after');
   });
 
-  it('suspends, reactivates and closes; closed is irreversible', async () => {
+  it('suspends, reactivates and closes; closed is irreversible (21479)', async () => {
     emulator = await startTwilioEmulator();
     const { sid } = await createSubaccount(emulator, 'lifecycle');
     expect((await update(sid, { Status: 'suspended' })).body.status).toBe('suspended');
@@ -132,8 +132,12 @@ describe('update', () => {
     for (const status of ['active', 'suspended']) {
       const refused = await update(sid, { Status: status, FriendlyName: 'reopened?' });
       expect(refused.status).toBe(400);
-      expect(refused.body.code).toBe(21100);
-      expect(refused.body.more_info).toBe('https://www.twilio.com/docs/errors/21100');
+      expect(refused.body).toEqual({
+        code: 21479,
+        message: 'Unable to update Status for subaccount, subaccount has been closed',
+        more_info: 'https://www.twilio.com/docs/api/errors/21479',
+        status: 400,
+      });
     }
     const after = await fetchAs(sid);
     expect(after.body.status).toBe('closed');
@@ -155,7 +159,7 @@ describe('subaccount limit', () => {
     const first = await createSubaccount(emulator, 'one');
     const second = await call<ErrorBody>(emulator, 'POST', LIST, { auth: mainAuth(emulator) });
     expect(second.status).toBe(400);
-    expect(second.body.code).toBe(21100);
+    expect(second.body.code).toBe(21480);
     await update(first.sid, { Status: 'closed' });
     const third = await call(emulator, 'POST', LIST, { auth: mainAuth(emulator) });
     expect(third.status).toBe(201);
@@ -168,7 +172,7 @@ describe('subaccount limit', () => {
     await update(b.sid, { Status: 'suspended' });
     const refused = await call<ErrorBody>(emulator, 'POST', LIST, { auth: mainAuth(emulator) });
     expect(refused.status).toBe(400);
-    expect(refused.body.code).toBe(21100);
+    expect(refused.body.code).toBe(21480);
     expect(emulator.accounts()).toHaveLength(3);
   });
 });
@@ -198,26 +202,40 @@ describe('credentials', () => {
     expect((await fetchAs(sibling.sid)).body.friendly_name).toBe('sibling');
   });
 
-  it('refuses subaccount credentials for create and for Status changes', async () => {
+  it('refuses subaccount credentials for create (21101) and for Status changes', async () => {
     emulator = await startTwilioEmulator();
     const mine = await createSubaccount(emulator, 'mine');
     const auth = [mine.sid, mine.auth_token] as const;
-    const create = await call<ErrorBody>(emulator, 'POST', LIST, { auth });
+    const create = await call<ErrorBody>(emulator, 'POST', LIST, { auth, form: { FriendlyName: 'nested' } });
     expect(create.status).toBe(403);
-    expect(create.body.code).toBe(21100);
+    expect(create.body).toEqual({
+      code: 21101,
+      message: 'Subaccounts cannot contain subaccounts',
+      more_info: 'https://www.twilio.com/docs/api/errors/21101',
+      status: 403,
+    });
     const close = await update(mine.sid, { Status: 'closed' }, auth);
     expect(close.status).toBe(403);
     expect(emulator.accounts()).toHaveLength(2);
     expect((await fetchAs(mine.sid)).body.status).toBe('active');
   });
 
-  it('stops authenticating suspended and closed subaccounts', async () => {
+  it('refuses a suspended subaccount with 10001 and stops authenticating a closed one', async () => {
     emulator = await startTwilioEmulator();
     const sub = await createSubaccount(emulator, 'sleepy');
+    const auth = [sub.sid, sub.auth_token] as const;
     await update(sub.sid, { Status: 'suspended' });
-    const reply = await fetchAs(sub.sid, [sub.sid, sub.auth_token]);
-    expect(reply.status).toBe(401);
-    expect(reply.body.code).toBe(20003);
+    const suspended = await fetchAs(sub.sid, auth);
+    expect(suspended.status).toBe(403);
+    expect(suspended.body).toMatchObject({ code: 10001, message: 'Account is not active' });
+    expect((await update(sub.sid, { FriendlyName: 'renamed' }, auth)).body.code).toBe(10001);
+    await update(sub.sid, { Status: 'active' });
+    expect((await fetchAs(sub.sid, auth)).status).toBe(200);
+    await update(sub.sid, { Status: 'closed' });
+    const closed = await fetchAs(sub.sid, auth);
+    expect(closed.status).toBe(401);
+    expect(closed.body.code).toBe(20003);
+    expect((await fetchAs(sub.sid)).body.friendly_name).toBe('sleepy');
   });
 
   it('accepts a Main API key and rejects a wrong secret', async () => {

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../../local/twilio-emulator/cli-args.ts';
+import { TwilioEmulatorConfigError } from '../../../local/twilio-emulator/index.ts';
 import { repoRoot } from '../../helpers/openapi.ts';
 import { basic } from './support.ts';
 
@@ -111,6 +113,7 @@ describe('twilio:emulator command line', () => {
     [['--auth-token', 'not-a-hex-token-value'], '--auth-token'],
     [['--type', 'Premium'], '--type'],
     [['--subaccount-limit', '-3'], '--subaccount-limit'],
+    [['--concurrency-limit', '0'], '--concurrency-limit'],
     [['--bogus'], '--bogus'],
     [['stray'], 'stray'],
   ])('rejects %j with exit code 2, naming the flag', async (args, flag) => {
@@ -120,5 +123,78 @@ describe('twilio:emulator command line', () => {
     expect(running.stderr()).toContain(flag);
     expect(running.stderr()).toContain('Usage');
     expect(running.stderr()).not.toContain('not-a-hex-token-value');
+  });
+});
+
+describe('twilio:emulator flags for the refusals and faults', () => {
+  it('turns each flag into its option', () => {
+    expect(
+      parseCliArgs([
+        '--concurrency-limit',
+        '3',
+        '--list-lag-seconds',
+        '2',
+        '--main-account-suspended',
+        '--subaccount-limit',
+        '5',
+      ]),
+    ).toEqual({
+      help: false,
+      options: expect.objectContaining({
+        concurrencyLimit: 3,
+        listLag: { seconds: 2 },
+        mainAccountSuspended: true,
+        subaccountLimit: 5,
+      }),
+    });
+    expect(parseCliArgs(['--list-lag-lookups', '4'])).toMatchObject({ options: { listLag: { lookups: 4 } } });
+    expect(parseCliArgs([])).toMatchObject({
+      options: { concurrencyLimit: undefined, listLag: undefined, mainAccountSuspended: false },
+    });
+  });
+
+  it.each([
+    [['--concurrency-limit', 'many'], '--concurrency-limit'],
+    [['--list-lag-seconds', '1.5'], '--list-lag-seconds'],
+    [['--list-lag-lookups', '-1'], '--list-lag-lookups'],
+    [['--list-lag-seconds', '1', '--list-lag-lookups', '1'], '--list-lag-seconds'],
+    [['--main-account-suspended=yes'], '--main-account-suspended'],
+  ])('refuses %j, naming the flag', (args, flag) => {
+    expect(() => parseCliArgs(args)).toThrow(TwilioEmulatorConfigError);
+    expect(() => parseCliArgs(args)).toThrow(flag);
+  });
+
+  it('serves with a subaccount limit and list lag given on the command line', async () => {
+    const running = runCli(['--port', '0', '--subaccount-limit', '1', '--list-lag-lookups', '1']);
+    const ready = await readyLine(running);
+    const headers = { Authorization: basic(ready.accountSid, ready.authToken) };
+    const create = () =>
+      fetch(`${ready.url}/2010-04-01/Accounts.json`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'FriendlyName=cli-tenant',
+      });
+    const lookup = async () => {
+      const reply = await fetch(`${ready.url}/2010-04-01/Accounts.json?FriendlyName=cli-tenant`, { headers });
+      return ((await reply.json()) as { accounts: unknown[] }).accounts.length;
+    };
+    expect((await create()).status).toBe(201);
+    const refused = await create();
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: number }).code).toBe(21480);
+    expect(await lookup()).toBe(0);
+    expect(await lookup()).toBe(1);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+
+  it('starts with the main account suspended', async () => {
+    const running = runCli(['--port', '0', '--main-account-suspended']);
+    const ready = await readyLine(running);
+    const reply = await fetchMain(ready);
+    expect(reply.status).toBe(403);
+    expect(((await reply.json()) as { code: number }).code).toBe(10001);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
   });
 });

@@ -203,7 +203,7 @@ describe('bad input', () => {
       expect(reply.body).toMatchObject({
         code: c.code,
         status: c.status,
-        more_info: `https://www.twilio.com/docs/errors/${c.code}`,
+        more_info: `https://www.twilio.com/docs/api/errors/${c.code}`,
       });
       expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
     },

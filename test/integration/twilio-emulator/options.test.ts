@@ -31,6 +31,13 @@ describe('options', () => {
     ['port', { port: 1.5 }],
     ['type', { type: 'Premium' as 'Full' }],
     ['subaccountLimit', { subaccountLimit: -1 }],
+    ['subaccountLimit', { subaccountLimit: 2.5 }],
+    ['concurrencyLimit', { concurrencyLimit: 0 }],
+    ['concurrencyLimit', { concurrencyLimit: 1.5 }],
+    ['listLag', { listLag: { seconds: -1 } }],
+    ['listLag', { listLag: { lookups: 0.5 } }],
+    ['listLag', { listLag: {} as { lookups: number } }],
+    ['mainAccountSuspended', { mainAccountSuspended: 'yes' as unknown as boolean }],
   ])('refuses an invalid %s, naming it without echoing its value', async (option, options) => {
     const error = await startTwilioEmulator(options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TwilioEmulatorConfigError);
@@ -57,7 +64,26 @@ describe('options', () => {
   it('honours a subaccountLimit of 0', async () => {
     const emulator = await startTwilioEmulator({ subaccountLimit: 0 });
     try {
-      expect((await call(emulator, 'POST', LIST, { auth: mainAuth(emulator) })).status).toBe(400);
+      const refused = await call(emulator, 'POST', LIST, { auth: mainAuth(emulator) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe(21480);
+      expect(emulator.accounts()).toHaveLength(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('refuses invalid values at runtime as well, naming the setting', async () => {
+    const emulator = await startTwilioEmulator();
+    try {
+      expect(() => emulator.setSubaccountLimit(-1)).toThrow(/subaccountLimit/);
+      expect(() => emulator.setConcurrencyLimit(0)).toThrow(/concurrencyLimit/);
+      expect(() => emulator.setListLag({ seconds: Number.NaN })).toThrow(/listLag/);
+      expect(() => emulator.setSuspendedByTwilio(emulator.accountSid, true)).toThrow(
+        TwilioEmulatorConfigError,
+      );
+      expect(() => emulator.setSuspendedByTwilio(`AC${'9'.repeat(32)}`, true)).toThrow(/sid/);
+      expect(() => emulator.setAccountStatus(emulator.accountSid, 'gone' as 'closed')).toThrow(/status/);
     } finally {
       await emulator.close();
     }

@@ -6,6 +6,7 @@ const valid = {
   SECRET_PREFIX: 'tenants',
   PARENT_CREDENTIALS_SECRET: 'subaccount-provisioner/parent-credentials',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/tenant-events-dlq.fifo',
+  TENANT_LEDGER_TABLE: 'SubaccountProvisioner-TenantLedger-1A2B3C',
 };
 
 describe('tenant-events configuration', () => {
@@ -16,7 +17,19 @@ describe('tenant-events configuration', () => {
       TWILIO_MAX_ATTEMPTS: 4,
       TENANT_CONCURRENCY: 10,
       PARENT_CREDENTIALS_TTL_SECONDS: 300,
+      CREATE_SETTLE_SECONDS: 60,
+      MAX_CLOCK_SKEW_SECONDS: 300,
     });
+  });
+
+  it('requires the ledger table and bounds the settle time and the clock skew', () => {
+    const { TENANT_LEDGER_TABLE: _, ...withoutTable } = valid;
+    expect(() => readTenantEventsConfig(withoutTable)).toThrow(/TENANT_LEDGER_TABLE: is required/);
+    expect(() =>
+      readTenantEventsConfig({ ...valid, CREATE_SETTLE_SECONDS: '901', MAX_CLOCK_SKEW_SECONDS: '0' }),
+    ).toThrow(
+      /CREATE_SETTLE_SECONDS: must be an integer 0..900[\s\S]*MAX_CLOCK_SKEW_SECONDS: must be an integer 1..86400/,
+    );
   });
 
   it('parses numbers from strings', () => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../shared/config/errors.ts';
 import { readReconcileConfig } from '../../../shared/config/reconcile-config.ts';
 
-const valid = { SECRET_PREFIX: 'tenants', PARENT_CREDENTIALS_SECRET: 'parent', TENANT_LEDGER_TABLE: 'ledger' };
+const valid = {
+  SECRET_PREFIX: 'tenants',
+  PARENT_CREDENTIALS_SECRET: 'parent',
+  TENANT_LEDGER_TABLE: 'ledger',
+};
 
 const problemsOf = (env: Record<string, string | undefined>): readonly string[] => {
   try {

@@ -7,17 +7,23 @@ import {
   TwilioApiError,
   TwilioAuthError,
   TwilioInputError,
+  TwilioMainAccountSuspendedError,
   TwilioNetworkError,
   TwilioNotFoundError,
+  TwilioParentIsSubaccountError,
   TwilioRateLimitError,
+  TwilioSubaccountClosedError,
+  TwilioSubaccountLimitError,
+  TwilioSubaccountSuspendedByTwilioError,
 } from '../../../shared/twilio/errors.ts';
+import * as publicApi from '../../../shared/twilio/index.ts';
 import { resolveRetryPolicy } from '../../../shared/twilio/retry-policy.ts';
 
 const policy = resolveRetryPolicy();
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
 const twilioBody = (status: number, code: number, message: string): string =>
-  JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/api/errors/${code}`, status });
 
 const answer = (status: number, body: string, headers: Record<string, string> = {}) =>
   apiErrorFromAnswer({ operation: 'fetch', status, headers, body }, policy, NOW);
@@ -46,7 +52,7 @@ describe('errors built from Twilio answers', () => {
         mayHaveApplied,
         status,
         twilioCode: code,
-        moreInfo: `https://www.twilio.com/docs/errors/${code}`,
+        moreInfo: `https://www.twilio.com/docs/api/errors/${code}`,
       });
       expect(error.message).toContain('Twilio says no');
       expect(classifyTwilioError(error)).toEqual({
@@ -59,6 +65,140 @@ describe('errors built from Twilio answers', () => {
       });
     },
   );
+
+  const SID = `AC${'3'.repeat(32)}`;
+
+  it.each([
+    [
+      'update',
+      400,
+      21479,
+      'Unable to update Status for subaccount, subaccount has been closed',
+      TwilioSubaccountClosedError,
+      'SUBACCOUNT_CLOSED',
+      false,
+      `Subaccount ${SID} is closed`,
+    ],
+    [
+      'update',
+      400,
+      21478,
+      'Unable to update Status for subaccount, subaccount has been suspended by Twilio',
+      TwilioSubaccountSuspendedByTwilioError,
+      'SUBACCOUNT_SUSPENDED_BY_TWILIO',
+      false,
+      `Subaccount ${SID} was suspended by Twilio itself`,
+    ],
+    [
+      'update',
+      400,
+      21476,
+      'Unable to update Status for subaccount, parent account is suspended',
+      TwilioMainAccountSuspendedError,
+      'MAIN_ACCOUNT_SUSPENDED',
+      true,
+      'The main Twilio account is suspended',
+    ],
+    [
+      'fetch',
+      403,
+      10001,
+      'Account is not active',
+      TwilioMainAccountSuspendedError,
+      'MAIN_ACCOUNT_SUSPENDED',
+      true,
+      'The main Twilio account is suspended',
+    ],
+    [
+      'create',
+      401,
+      20005,
+      'Account not active',
+      TwilioMainAccountSuspendedError,
+      'MAIN_ACCOUNT_SUSPENDED',
+      true,
+      'The main Twilio account is suspended',
+    ],
+    [
+      'create',
+      400,
+      21480,
+      'Reached maximum number of subaccounts',
+      TwilioSubaccountLimitError,
+      'SUBACCOUNT_LIMIT_REACHED',
+      false,
+      'The main Twilio account has reached its maximum number of subaccounts',
+    ],
+    [
+      'create',
+      403,
+      21101,
+      'Subaccounts cannot contain subaccounts',
+      TwilioParentIsSubaccountError,
+      'PARENT_IS_SUBACCOUNT',
+      false,
+      'The parent credentials belong to a subaccount',
+    ],
+  ] as const)(
+    '%s answered HTTP %d / code %d (%s) → %o, code %s, retryable %s',
+    (operation, status, twilioCode, twilioMessage, ErrorClass, code, retryable, summary) => {
+      const error = apiErrorFromAnswer(
+        {
+          operation,
+          accountSid: operation === 'create' ? undefined : SID,
+          status,
+          headers: {},
+          body: twilioBody(status, twilioCode, twilioMessage),
+        },
+        policy,
+        NOW,
+      );
+      expect(error.constructor).toBe(ErrorClass);
+      // Still a TwilioApiError: the TwilioError metric's twilioErrorCode dimension keeps working.
+      expect(error).toBeInstanceOf(TwilioApiError);
+      expect(error).toMatchObject({
+        code,
+        retryable,
+        retryLater: retryable,
+        kind: 'api',
+        status,
+        twilioCode,
+        moreInfo: `https://www.twilio.com/docs/api/errors/${twilioCode}`,
+        mayHaveApplied: false,
+      });
+      expect(error.message.startsWith(summary)).toBe(true);
+      // The message keeps what Twilio said, for the dead-letter reason.
+      expect(error.message).toContain(`HTTP ${status} (Twilio code ${twilioCode}): ${twilioMessage}`);
+      expect(classifyTwilioError(error)).toMatchObject({ retryable, metricCode: String(twilioCode) });
+      expect(error.toJSON()).toMatchObject({ code, twilioCode, retryable });
+    },
+  );
+
+  it('decides on the code even when the status would say otherwise (a 500 carrying 21480)', () => {
+    const error = answer(500, twilioBody(500, 21480, 'Reached maximum number of subaccounts'));
+    expect(error).toBeInstanceOf(TwilioSubaccountLimitError);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('keeps the generic class for 21100 and other codes without a class of their own', () => {
+    for (const code of [21100, 20404, 12345]) {
+      const error = answer(400, twilioBody(400, code, 'something else'));
+      expect(error.constructor).toBe(TwilioApiError);
+      expect(error.code).toBe('TWILIO_API_ERROR');
+    }
+  });
+
+  it('exports every class from the public entry point', () => {
+    for (const ErrorClass of [
+      TwilioSubaccountClosedError,
+      TwilioSubaccountSuspendedByTwilioError,
+      TwilioMainAccountSuspendedError,
+      TwilioSubaccountLimitError,
+      TwilioParentIsSubaccountError,
+    ]) {
+      expect(Object.values(publicApi)).toContain(ErrorClass);
+    }
+  });
 
   it('treats Twilio code 20429 as rate limiting whatever the status', () => {
     const error = answer(503, twilioBody(503, 20429, 'Too Many Requests'));

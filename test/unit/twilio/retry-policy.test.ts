@@ -114,6 +114,14 @@ describe('decideRetry', () => {
     });
   });
 
+  it('leaves a failure that only a later delivery can clear to that delivery', () => {
+    expect(ask({ failure: { ...refusedBeforeApplying, retryLater: true } })).toEqual({
+      retry: false,
+      reason: 'retry-later',
+    });
+    expect(ask({ failure: { ...refusedBeforeApplying, retryLater: false } }).retry).toBe(true);
+  });
+
   it('does not resend a create Twilio may have applied', () => {
     expect(ask({ operation: 'create' })).toEqual({ retry: false, reason: 'not-idempotent' });
   });

@@ -159,7 +159,9 @@ describe('permanent Twilio refusals', () => {
     expect(letter?.attributes.reason).toMatch(/21480/);
     // Its own metric, which the SubaccountLimitReached alarm watches.
     const emf = limited.logs.filter((line) => line.includes('"SubaccountLimitReached"'));
-    expect(emf.map((line) => (JSON.parse(line) as Record<string, unknown>).SubaccountLimitReached)).toEqual([1]);
+    expect(emf.map((line) => (JSON.parse(line) as Record<string, unknown>).SubaccountLimitReached)).toEqual([
+      1,
+    ]);
     const outcome = limited.outcomes().find((entry) => entry.tenantId === 'second');
     expect(outcome).toMatchObject({
       outcome: 'dead-lettered',

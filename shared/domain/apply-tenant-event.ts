@@ -17,6 +17,7 @@
  * A crash between any two steps leaves the ledger unchanged, and the next delivery redoes them.
  */
 import {
+  CreateOutcomeUnknownError,
   CreateSettlingError,
   EventFromFutureError,
   IllegalTransitionError,
@@ -122,9 +123,6 @@ const credentialsFor = (event: TenantEvent, account: Subaccount): TenantCredenti
   provisionedByEventId: event.eventId,
 });
 
-const isAmbiguous = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'ambiguous' in error && error.ambiguous === true;
-
 /**
  * The tenant's live (non-closed) subaccount: adopted when a previous attempt created it, else
  * created. A create with no answer is resolved by looking it up, never by creating again at once:
@@ -147,7 +145,7 @@ const liveSubaccount = async (step: Step): Promise<Subaccount> => {
   try {
     return await deps.gateway.create(friendlyName, call);
   } catch (error) {
-    if (!isAmbiguous(error)) throw error;
+    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
     const created = await findLive(step);
     if (created === undefined) throw new UnresolvedCreateError(friendlyName, error);
     return created;

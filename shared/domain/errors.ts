@@ -39,6 +39,23 @@ export class UnknownTenantError extends ProvisionerError {
 }
 
 /**
+ * Thrown by a SubaccountGateway when a create may or may not have been applied (the connection
+ * ended after the request left, before the answer came). Retryable: the use case looks the
+ * subaccount up, never creates again at once.
+ */
+export class CreateOutcomeUnknownError extends ProvisionerError {
+  readonly code = 'CREATE_OUTCOME_UNKNOWN';
+
+  constructor(friendlyName: string, cause: unknown) {
+    super(`the create of subaccount "${friendlyName}" may or may not have been applied`, {
+      retryable: true,
+      cause,
+      context: { friendlyName },
+    });
+  }
+}
+
+/**
  * A create POST may or may not have reached Twilio, and the subaccount is not (yet) visible by
  * FriendlyName. Retryable: the redelivery looks it up again before creating anything.
  */

@@ -3,9 +3,9 @@
  * (SubaccountGateway over undici), `shared/secrets/` (CredentialVault over the AWS SDK) and
  * `shared/ledger/` (TenantLedger over DynamoDB).
  */
-import type { AccountStatus } from '../twilio/types.ts';
-
-export type SubaccountStatus = AccountStatus;
+/** A subaccount's status as Twilio names it; `closed` is final. */
+export const SUBACCOUNT_STATUSES = ['active', 'suspended', 'closed'] as const;
+export type SubaccountStatus = (typeof SUBACCOUNT_STATUSES)[number];
 
 export interface Subaccount {
   readonly sid: string;
@@ -22,7 +22,7 @@ export interface GatewayCallOptions {
 }
 
 export interface SubaccountGateway {
-  /** Throws an error with `ambiguous === true` when the create may or may not have been applied. */
+  /** Throws CreateOutcomeUnknownError when the create may or may not have been applied. */
   create(friendlyName: string, options?: GatewayCallOptions): Promise<Subaccount>;
   /** Every subaccount whose FriendlyName is exactly `friendlyName`, any status, oldest first. */
   findByFriendlyName(friendlyName: string, options?: GatewayCallOptions): Promise<Subaccount[]>;

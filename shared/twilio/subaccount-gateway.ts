@@ -5,8 +5,14 @@
  * other refusal is thrown as the client typed it (e.g. TwilioSubaccountSuspendedByTwilioError,
  * TwilioMainAccountSuspendedError), carrying its own `retryable` decision.
  */
+import { CreateOutcomeUnknownError } from '../domain/errors.ts';
 import type { GatewayCallOptions, Subaccount, SubaccountGateway } from '../domain/ports.ts';
-import { TwilioApiError, TwilioNotFoundError, TwilioSubaccountClosedError } from './errors.ts';
+import {
+  TwilioAmbiguousCreateError,
+  TwilioApiError,
+  TwilioNotFoundError,
+  TwilioSubaccountClosedError,
+} from './errors.ts';
 import type { TwilioAccount, TwilioAccountsApi } from './types.ts';
 
 /** Twilio's generic Accounts-resource error, which Twilio may answer instead of 21479. */
@@ -46,8 +52,16 @@ export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): Subacc
   };
 
   return {
-    create: async (friendlyName, options) =>
-      toSubaccount(await client.createSubaccount({ friendlyName }, callOptions(options))),
+    create: async (friendlyName, options) => {
+      try {
+        return toSubaccount(await client.createSubaccount({ friendlyName }, callOptions(options)));
+      } catch (error) {
+        // The domain's own term for "this create may have been applied": it never sees Twilio's.
+        if (error instanceof TwilioAmbiguousCreateError)
+          throw new CreateOutcomeUnknownError(friendlyName, error);
+        throw error;
+      }
+    },
 
     findByFriendlyName: async (friendlyName, options) => {
       const found: Subaccount[] = [];

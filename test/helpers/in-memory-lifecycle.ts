@@ -2,7 +2,7 @@
  * In-memory stand-ins for the three domain ports, for unit tests of the lifecycle rules only.
  * Integration tests use the real adapters against the emulators and dynalite.
  */
-import { LeaseLostError } from '../../shared/domain/errors.ts';
+import { CreateOutcomeUnknownError, LeaseLostError } from '../../shared/domain/errors.ts';
 import type {
   CredentialVault,
   EventMark,
@@ -28,7 +28,11 @@ export interface InMemoryGateway extends SubaccountGateway {
   dropNextCreate: boolean;
 }
 
-const ambiguous = () => Object.assign(new Error('socket hang up'), { ambiguous: true, retryable: true });
+const ambiguous = (friendlyName: string) =>
+  new CreateOutcomeUnknownError(
+    friendlyName,
+    Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+  );
 
 export const inMemoryGateway = (): InMemoryGateway => {
   let counter = 0;
@@ -46,7 +50,7 @@ export const inMemoryGateway = (): InMemoryGateway => {
       gateway.calls.push('create');
       if (gateway.dropNextCreate) {
         gateway.dropNextCreate = false;
-        throw ambiguous();
+        throw ambiguous(friendlyName);
       }
       counter += 1;
       const sid = `AC${counter.toString(16).padStart(32, '0')}`;
@@ -58,7 +62,7 @@ export const inMemoryGateway = (): InMemoryGateway => {
       });
       if (gateway.loseNextCreateAnswer) {
         gateway.loseNextCreateAnswer = false;
-        throw ambiguous();
+        throw ambiguous(friendlyName);
       }
       return view(sid);
     },

@@ -61,10 +61,34 @@ export class InvalidNextTokenError extends SecretsApiError {
   }
 }
 
-/** Model constraint violations, malformed JSON and unknown operations. */
+/** Model constraint violations and malformed JSON. */
 export class ValidationError extends SecretsApiError {
   readonly code = 'SECRETS_VALIDATION';
   readonly awsType = 'ValidationException';
+  readonly httpStatus = 400;
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/**
+ * A request that names no operation Secrets Manager has (an unknown or missing `X-Amz-Target`, or
+ * not a POST): AWS's front end answers 400 `UnknownOperationException` before any service logic.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/CommonErrors.html
+ */
+export class UnknownOperationError extends SecretsApiError {
+  readonly code = 'SECRETS_UNKNOWN_OPERATION';
+  readonly awsType = 'UnknownOperationException';
+  readonly httpStatus = 400;
+  constructor(operation: string | undefined) {
+    super(operation === undefined ? 'No operation named.' : `Unknown operation ${operation}.`);
+  }
+}
+
+/** A Secrets Manager quota would be exceeded (e.g. staging labels per secret). */
+export class LimitExceededError extends SecretsApiError {
+  readonly code = 'SECRETS_LIMIT_EXCEEDED';
+  readonly awsType = 'LimitExceededException';
   readonly httpStatus = 400;
   constructor(message: string) {
     super(message);

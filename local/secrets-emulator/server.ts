@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { InternalServiceError, SecretsApiError, ValidationError } from './errors.ts';
+import { InternalServiceError, SecretsApiError, UnknownOperationError } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
-import { findOperation, type OperationContext } from './operations/index.ts';
+import { findOperation, type Operation, type OperationContext } from './operations/index.ts';
 import type { CallStats } from './stats.ts';
 import { parseInput, readBody, sendError, sendResult, targetOperation, waitWhileConnected } from './wire.ts';
 
@@ -20,9 +20,7 @@ const subjectOf = (input: Record<string, unknown>): string => {
   return typeof subject === 'string' ? ` secret=${subject}` : '';
 };
 
-const apply = async (deps: RequestHandlerDeps, operation: string, input: unknown): Promise<unknown> => {
-  const handler = findOperation(operation);
-  if (!handler) throw new ValidationError(`Unknown operation ${operation}.`);
+const apply = async (deps: RequestHandlerDeps, handler: Operation, input: unknown): Promise<unknown> => {
   const { store } = deps.context;
   try {
     store.purgeExpired(deps.context.now());
@@ -52,9 +50,8 @@ const handle = async (deps: RequestHandlerDeps, req: IncomingMessage, res: Serve
   }
   let input: Record<string, unknown> = {};
   try {
-    if (req.method !== 'POST' || operation === undefined) {
-      throw new ValidationError('Expected POST / with an X-Amz-Target: secretsmanager.<Operation> header.');
-    }
+    const handler = req.method === 'POST' && operation !== undefined ? findOperation(operation) : undefined;
+    if (operation === undefined || handler === undefined) throw new UnknownOperationError(operation);
     const decision = deps.faults.decide(operation);
     deps.stats.faults(operation, decision.fired);
     if (decision.delayMs > 0 && !(await waitWhileConnected(res, decision.delayMs))) {
@@ -63,7 +60,7 @@ const handle = async (deps: RequestHandlerDeps, req: IncomingMessage, res: Serve
     }
     if (decision.error) throw decision.error;
     input = parseInput(body);
-    sendResult(res, await apply(deps, operation, input));
+    sendResult(res, await apply(deps, handler, input));
     deps.log(`${operation} 200${subjectOf(input)}`);
   } catch (error) {
     const apiError = asApiError(error, deps, label);

@@ -22,15 +22,37 @@ const removeStage = (secret: SecretRecord, stage: string): SecretVersion | undef
   return holder;
 };
 
-const pruneDeprecated = (secret: SecretRecord): void => {
+/** Drops the oldest deprecated (unlabelled) versions beyond MAX_DEPRECATED_VERSIONS. */
+export const pruneDeprecated = (secret: SecretRecord): void => {
   const deprecated = secret.versions.filter((version) => version.stages.length === 0);
   const excess = new Set(deprecated.slice(0, Math.max(0, deprecated.length - MAX_DEPRECATED_VERSIONS)));
   secret.versions = secret.versions.filter((version) => !excess.has(version));
 };
 
 /**
- * Adds a version carrying `stages`, moving each label off the version that held it. When
- * AWSCURRENT moves, the version that lost it becomes AWSPREVIOUS, as AWS does.
+ * Attaches `stage` to `target`, taking it off the version that held it: a label is on one version
+ * at a time. When AWSCURRENT moves, the version it left becomes AWSPREVIOUS, as AWS does it for
+ * PutSecretValue, UpdateSecret and UpdateSecretVersionStage alike.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecretVersionStage.html
+ */
+export const attachStage = (secret: SecretRecord, target: SecretVersion, stage: string): void => {
+  const holder = versionByStage(secret, stage);
+  if (holder === target) return;
+  removeStage(secret, stage);
+  target.stages.push(stage);
+  if (stage === CURRENT && holder) {
+    removeStage(secret, PREVIOUS);
+    holder.stages.push(PREVIOUS);
+  }
+};
+
+/** Takes `stage` off `version`; a version left without labels is deprecated. */
+export const detachStage = (version: SecretVersion, stage: string): void => {
+  version.stages = version.stages.filter((label) => label !== stage);
+};
+
+/**
+ * Adds a version carrying `stages`, each moved off the version that held it (attachStage).
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
  */
 export const addVersion = (
@@ -38,15 +60,9 @@ export const addVersion = (
   version: Omit<SecretVersion, 'stages'>,
   stages: readonly string[],
 ): SecretVersion => {
-  const labels = [...new Set(stages)];
-  const formerCurrent = labels.includes(CURRENT) ? removeStage(secret, CURRENT) : undefined;
-  for (const label of labels.filter((stage) => stage !== CURRENT)) removeStage(secret, label);
-  if (formerCurrent) {
-    removeStage(secret, PREVIOUS);
-    formerCurrent.stages.push(PREVIOUS);
-  }
-  const added: SecretVersion = { ...version, stages: labels };
+  const added: SecretVersion = { ...version, stages: [] };
   secret.versions.push(added);
+  for (const stage of new Set(stages)) attachStage(secret, added, stage);
   pruneDeprecated(secret);
   return added;
 };

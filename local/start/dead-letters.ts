@@ -1,20 +1,21 @@
 /**
  * The dead-letter queue as the local run reports it, read without consuming it (the operator CLI's
- * reader: every message is received, then made visible again), so `tenants dlq list` and a
- * redrive still find all of them afterwards.
+ * reader: every message is received and held until the whole queue is read, then made visible
+ * again), so `tenants dlq list` and a redrive still find all of them afterwards.
  *
- * A FIFO queue hands out no message of a group while an earlier one is in flight, so a group cut
- * at a receive's 10-message limit cannot be read further without deleting; `unread` counts what
- * was left. The tenant-events groups hold one message each in practice (one tenant, one failure).
+ * Every dead letter the function sends is a message group of its own, so all of them are read,
+ * however many one tenant has. Only messages SQS moved there itself (after the source queue's
+ * maxReceiveCount receives) share their tenant's group, and those queued behind an earlier one
+ * cannot be read without deleting it: `unread` counts what was left (cli/dlq/dead-letters.ts).
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   approximateDepth,
+  oldestFirst,
   type DeadLetter as QueuedDeadLetter,
   receiveDeadLetters,
   releaseDeadLetters,
 } from '../../cli/dlq/dead-letters.ts';
-import { peekTenantId } from '../../shared/domain/envelope.ts';
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -31,11 +32,11 @@ export interface DeadLetterSnapshot {
 }
 
 /** Long enough to read the whole queue; released explicitly at the end anyway. */
-const HOLD_SECONDS = 30;
+const HOLD_SECONDS = 60;
 
 const toDeadLetter = (letter: QueuedDeadLetter): DeadLetter => ({
   messageId: letter.messageId,
-  tenantId: letter.tenantId ?? peekTenantId(letter.body),
+  tenantId: letter.tenantId,
   errorCode: letter.errorCode,
   reason: letter.reason ?? "moved by SQS after the source queue's maxReceiveCount receives",
 });
@@ -44,7 +45,7 @@ export const readDeadLetters = async (sqs: SQSClient, dlqUrl: string): Promise<D
   const held = await receiveDeadLetters(sqs, dlqUrl, { visibilitySeconds: HOLD_SECONDS });
   try {
     const unread = Math.max(0, (await approximateDepth(sqs, dlqUrl)) - held.length);
-    return { deadLetters: held.map(toDeadLetter), unread };
+    return { deadLetters: oldestFirst(held).map(toDeadLetter), unread };
   } finally {
     await releaseDeadLetters(sqs, dlqUrl, held);
   }

@@ -6,10 +6,11 @@
 
 /**
  * A message's body plus all its message attributes (each one's name, data type and value) must
- * fit in 1 MiB. The limit was raised from 256 KiB in August 2025; a queue's own
+ * fit in 1 MiB. The limit was raised from 256 KiB in 2025; a queue's own
  * MaximumMessageSize may be set lower, and its default is now this maximum.
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html
+ * https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb
  */
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
 

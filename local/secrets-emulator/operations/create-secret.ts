@@ -6,6 +6,7 @@ import { addVersion, sameValue, versionById } from '../versions.ts';
 import { mergeTags, requestValue } from './common.ts';
 import { defineOperation, type OperationOutput } from './operation.ts';
 import * as field from './schemas.ts';
+import { assertAddableTags, assertTagQuota } from './tags.ts';
 
 const schema = z.object({
   Name: field.secretName,
@@ -43,6 +44,9 @@ export const createSecret = defineOperation(schema, (input, context): OperationO
     );
   }
   const value = requestValue(input);
+  const tags = mergeTags([], input.Tags ?? []);
+  assertAddableTags(input.Tags ?? []);
+  assertTagQuota(tags);
   const existing = context.store.byName(input.Name);
   if (existing) return replay(existing, input.ClientRequestToken, value);
 
@@ -53,7 +57,7 @@ export const createSecret = defineOperation(schema, (input, context): OperationO
     name: input.Name,
     description: input.Description,
     kmsKeyId: input.KmsKeyId,
-    tags: mergeTags([], input.Tags ?? []),
+    tags,
     versions: [],
     createdDate: now,
     lastChangedDate: now,

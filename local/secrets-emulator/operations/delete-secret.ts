@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { looksLikeArn, randomArnSuffix, secretArn } from '../arn.ts';
 import { InvalidParameterError, InvalidRequestError } from '../errors.ts';
 import { epochSeconds } from './common.ts';
-import { defineOperation } from './operation.ts';
+import { defineOperation, type OperationContext } from './operation.ts';
 import * as field from './schemas.ts';
 
 const schema = z.object({
@@ -32,13 +33,36 @@ const recoveryDays = (days: number | undefined, force: boolean): number => {
 };
 
 /**
+ * What a forced delete of a secret that does not exist answers. AWS documents only that it does
+ * not fail ("If you forcibly delete an already deleted or nonexistent secret, the operation does
+ * not return ResourceNotFoundException"), so a retried delete succeeds; the emulator answers the
+ * shape of a successful delete: the name, an ARN (the one given, or one made up like a new
+ * secret's), and now as the DeletionDate.
+ */
+const forgetMissing = (secretId: string, context: OperationContext) => {
+  const arnGiven = looksLikeArn(secretId);
+  const name = arnGiven ? (secretId.split(':secret:')[1] ?? secretId) : secretId;
+  return {
+    ARN: arnGiven
+      ? secretId
+      : secretArn(context.region, context.accountId, name, randomArnSuffix(context.random)),
+    Name: name,
+    DeletionDate: epochSeconds(context.now()),
+  };
+};
+
+/**
  * Without force, the secret is only scheduled for deletion and stays restorable until the window
- * ends. Force deletes at once, even a secret already scheduled.
+ * ends. Force deletes at once, even a secret already scheduled, and succeeds for a secret that
+ * does not exist.
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html#SecretsManager-DeleteSecret-request-ForceDeleteWithoutRecovery
  */
 export const deleteSecret = defineOperation(schema, (input, context) => {
   const force = input.ForceDeleteWithoutRecovery === true;
   const days = recoveryDays(input.RecoveryWindowInDays, force);
-  const secret = context.store.resolve(input.SecretId);
+  const found = context.store.find(input.SecretId);
+  if (!found && force) return forgetMissing(input.SecretId, context);
+  const secret = found ?? context.store.resolve(input.SecretId);
   const now = context.now();
   if (force) {
     context.store.remove(secret);

@@ -2,6 +2,7 @@ import { createSecret } from './create-secret.ts';
 import { deleteSecret } from './delete-secret.ts';
 import { describeSecret } from './describe-secret.ts';
 import { getSecretValue } from './get-secret-value.ts';
+import { listSecretVersionIds } from './list-secret-version-ids.ts';
 import { listSecrets } from './list-secrets.ts';
 import type { Operation } from './operation.ts';
 import { putSecretValue } from './put-secret-value.ts';
@@ -9,6 +10,7 @@ import { restoreSecret } from './restore-secret.ts';
 import { tagResource } from './tag-resource.ts';
 import { untagResource } from './untag-resource.ts';
 import { updateSecret } from './update-secret.ts';
+import { updateSecretVersionStage } from './update-secret-version-stage.ts';
 
 export type { Operation, OperationContext } from './operation.ts';
 
@@ -20,6 +22,8 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeSecret: describeSecret,
   UpdateSecret: updateSecret,
   ListSecrets: listSecrets,
+  ListSecretVersionIds: listSecretVersionIds,
+  UpdateSecretVersionStage: updateSecretVersionStage,
   TagResource: tagResource,
   UntagResource: untagResource,
   DeleteSecret: deleteSecret,

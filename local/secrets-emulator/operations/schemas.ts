@@ -14,9 +14,30 @@ export const description = z.string().max(2048);
 export const kmsKeyId = z.string().max(2048);
 export const secretString = z.string().max(65536);
 export const secretBinary = z.base64().max(87384);
-export const tag = z.object({ Key: z.string().min(1).max(128), Value: z.string().max(256).optional() });
-export const tags = z.array(tag).max(50);
-export const tagKeys = z.array(z.string().min(1).max(128)).max(50);
+export const maxResults = z.number().int().min(1).max(100);
+export const nextToken = z.string().min(1).max(4096);
+
+/**
+ * A string of `min..max` characters. The model's length constraints count Unicode code points
+ * (Smithy's `@length` on strings), not the UTF-16 units `z.string().max()` counts.
+ * https://smithy.io/2.0/spec/constraint-traits.html#length-trait
+ */
+const codePoints = (min: number, max: number) =>
+  z.string().refine(
+    (text) => {
+      const length = [...text].length;
+      return length >= min && length <= max;
+    },
+    { message: `Member must have length between ${min} and ${max}` },
+  );
+
+/** TagKeyType 1..128 and TagValueType 0..256; what else AWS refuses in tags is in tags.ts. */
+export const tagKey = codePoints(1, 128);
+export const tagValue = codePoints(0, 256);
+export const tag = z.object({ Key: tagKey, Value: tagValue.optional() });
+/** TagListType and TagKeyListType have no length in the model: the 50-tag quota is in tags.ts. */
+export const tags = z.array(tag);
+export const tagKeys = z.array(tagKey);
 
 export const secretValueFields = {
   SecretString: secretString.optional(),

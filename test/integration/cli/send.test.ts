@@ -58,6 +58,17 @@ describe('tenants send', () => {
     expect(Date.parse(event.occurredAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
+  it('takes every id real SQS takes: 128 characters, any ASCII letter, digit or punctuation', async () => {
+    const punctuation = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+    const eventId = `${punctuation}${'Az09'.repeat(24)}`;
+    expect(eventId).toHaveLength(128);
+    const run = await runTenants(['send', 'created', `t.${'x'.repeat(46)}`, '--event-id', eventId], cli.env);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [message] = await drainQueue(cli.cloud.sqs.client, cli.cloud.sqs.queueUrl);
+    expect(message?.Attributes?.MessageDeduplicationId).toBe(eventId);
+    expect(message?.Attributes?.MessageGroupId).toBe(`t.${'x'.repeat(46)}`);
+  });
+
   it('works as a real executable', async () => {
     const run = await runTenantsProcess(
       ['send', 'delinquent', 'initech', '--event-id', 'evt-initech-9'],
@@ -75,6 +86,8 @@ describe('tenants send', () => {
     [['send', 'paused', 'acme'], /'paused' is invalid .*created, delinquent, reinstated, churned/],
     [['send', 'created', 'acme', '--occurred-at', 'yesterday'], /--occurred-at: must be an ISO-8601/],
     [['send', 'created', 'acme', '--event-id', 'has space'], /--event-id: must be 1\.\.128/],
+    [['send', 'created', 'acme', '--event-id', 'x'.repeat(129)], /--event-id: must be 1\.\.128/],
+    [['send', 'created', 'acme', '--event-id', 'caf\u00e9'], /--event-id: must be 1\.\.128/],
     [['send', 'created'], /missing required argument 'tenantId'/],
   ])('refuses %j with one line and exit 2, sending nothing', async (argv, message) => {
     const run = await runTenants(argv, cli.env);

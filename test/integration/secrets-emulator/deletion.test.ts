@@ -118,6 +118,36 @@ describe('secrets emulator: deletion and restore', () => {
     expect(recreated.ARN).not.toBe(forced.ARN);
   });
 
+  it('succeeds forcing the delete of a secret that does not exist, or no longer does', async () => {
+    const missing = await h.client.send(
+      new DeleteSecretCommand({ SecretId: 'never-existed', ForceDeleteWithoutRecovery: true }),
+    );
+    expect(missing).toMatchObject({ Name: 'never-existed', DeletionDate: clock.now() });
+    expect(missing.ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:never-existed-\w{6}$/);
+    const arn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:gone-AbCdEf';
+    const byArn = await h.client.send(
+      new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }),
+    );
+    expect(byArn.ARN).toBe(arn);
+    // A retried forced delete (the first answer was lost) succeeds too.
+    await h.client.send(new DeleteSecretCommand({ SecretId: 's', ForceDeleteWithoutRecovery: true }));
+    await h.client.send(new DeleteSecretCommand({ SecretId: 's', ForceDeleteWithoutRecovery: true }));
+    expect(h.emulator.secretNames()).toEqual([]);
+    // Without force, a missing secret is still not found, and force with a window still refused.
+    await expect(
+      h.client.send(new DeleteSecretCommand({ SecretId: 'never-existed' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      h.client.send(
+        new DeleteSecretCommand({
+          SecretId: 'never-existed',
+          RecoveryWindowInDays: 7,
+          ForceDeleteWithoutRecovery: true,
+        }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+
   it('rejects a recovery window outside 7..30 days, and combining it with force', async () => {
     for (const RecoveryWindowInDays of [6, 31]) {
       await expect(

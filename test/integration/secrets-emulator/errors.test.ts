@@ -4,6 +4,8 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   InvalidParameterException,
+  ListSecretsCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceNotFoundException,
   RestoreSecretCommand,
@@ -11,9 +13,10 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretCommand,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, rawCall, startHarness, stopHarness } from './harness.ts';
+import { type Harness, rawCall, startHarness, stopHarness, token } from './harness.ts';
 
 const OPERATIONS = [
   'CreateSecret',
@@ -22,6 +25,8 @@ const OPERATIONS = [
   'DescribeSecret',
   'UpdateSecret',
   'ListSecrets',
+  'ListSecretVersionIds',
+  'UpdateSecretVersionStage',
   'TagResource',
   'UntagResource',
   'DeleteSecret',
@@ -42,6 +47,11 @@ describe('secrets emulator: errors', () => {
       () => h.client.send(new GetSecretValueCommand({ SecretId })),
       () => h.client.send(new PutSecretValueCommand({ SecretId, SecretString: 'x' })),
       () => h.client.send(new DescribeSecretCommand({ SecretId })),
+      () => h.client.send(new ListSecretVersionIdsCommand({ SecretId })),
+      () =>
+        h.client.send(
+          new UpdateSecretVersionStageCommand({ SecretId, VersionStage: 'x', MoveToVersionId: token(1) }),
+        ),
       () => h.client.send(new UpdateSecretCommand({ SecretId, Description: 'x' })),
       () => h.client.send(new TagResourceCommand({ SecretId, Tags: [{ Key: 'k', Value: 'v' }] })),
       () => h.client.send(new UntagResourceCommand({ SecretId, TagKeys: ['k'] })),
@@ -84,18 +94,52 @@ describe('secrets emulator: errors', () => {
     });
   });
 
-  it('answers ValidationException for unknown operations, malformed JSON and requests without a target', async () => {
+  it('answers ValidationException for a malformed body', async () => {
     const cases = [
-      await rawCall(h.emulator.url, 'secretsmanager.RotateEverything', '{}'),
       await rawCall(h.emulator.url, 'secretsmanager.CreateSecret', '{"Name": '),
       await rawCall(h.emulator.url, 'secretsmanager.CreateSecret', '["Name"]'),
-      await rawCall(h.emulator.url, undefined, '{}'),
-      await rawCall(h.emulator.url, 'secretsmanager.ListSecrets', '', { method: 'GET' }),
     ];
     for (const response of cases) {
       expect(response.status).toBe(400);
       expect(response.json.__type).toBe('ValidationException');
     }
+  });
+
+  it('answers UnknownOperationException (400) for a request that names no known operation', async () => {
+    const cases = [
+      // Unknown even with a malformed body: the operation is looked up first, as AWS's front end does.
+      await rawCall(h.emulator.url, 'secretsmanager.RotateEverything', '{"broken'),
+      await rawCall(h.emulator.url, 'secretsmanager.', '{}'),
+      await rawCall(h.emulator.url, 'kms.CreateSecret', '{}'),
+      await rawCall(h.emulator.url, undefined, '{}'),
+      await rawCall(h.emulator.url, 'secretsmanager.ListSecrets', '', { method: 'GET' }),
+    ];
+    for (const response of cases) {
+      expect(response.status).toBe(400);
+      expect(response.errorType).toBe('UnknownOperationException');
+      expect(response.json.__type).toBe('UnknownOperationException');
+    }
+    expect(h.emulator.secretNames()).toEqual([]);
+  });
+
+  it('surfaces an unknown operation through the real SDK as UnknownOperationException', async () => {
+    // The SDK only sends operations it knows: a client of a newer API meeting an older emulator.
+    class FutureCommand extends ListSecretsCommand {}
+    const command = new FutureCommand({});
+    command.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { headers: Record<string, string> };
+        request.headers['x-amz-target'] = 'secretsmanager.BatchGetSecretValueFromTheFuture';
+        return next(args);
+      },
+      { step: 'build', name: 'rewriteTarget' },
+    );
+    const error = await h.client.send(command).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretsManagerServiceException);
+    expect(error).toMatchObject({
+      name: 'UnknownOperationException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('never answers 500 to badly typed input', async () => {

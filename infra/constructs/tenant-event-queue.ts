@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SQS_MAX_MESSAGE_BYTES } from '../../shared/publishing/sqs-message.ts';
 
 /**
  * AWS recommends a visibility timeout of at least six times the function timeout for SQS event
@@ -41,6 +42,8 @@ export class TenantEventQueue extends Construct {
       enforceSSL: true,
       // The longest SQS allows: failed events wait here for a person to look at them.
       retentionPeriod: Duration.days(14),
+      // Set, not defaulted: the dead-letter sender caps body + attributes to exactly this.
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
@@ -52,6 +55,7 @@ export class TenantEventQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
   }

@@ -60,6 +60,11 @@ describe('tenant-event queues', () => {
     });
   });
 
+  it('sets both queues to 1 MiB, the size the dead-letter sender caps every dead letter to', () => {
+    expect(dlq.properties.MaximumMessageSize).toBe(1_048_576);
+    expect(queue.properties.MaximumMessageSize).toBe(1_048_576);
+  });
+
   it('takes maxReceiveCount from configuration', () => {
     const custom = synthStack({ maxReceiveCount: '3' }).template;
     const redrive = resourceOf(custom, 'AWS::SQS::Queue', 'TenantEventsQueue').properties.RedrivePolicy;

@@ -1,6 +1,14 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
-import { friendlyNameTemplateProblems } from '../shared/domain/friendly-name.ts';
+import {
+  DEFAULT_FRIENDLY_NAME_TEMPLATE,
+  DEFAULT_SECRET_PREFIX,
+  friendlyNameTemplateProblems,
+  INTEGER_SETTINGS,
+  type IntegerSetting,
+  type Rule,
+  secretPrefixProblems,
+} from '../shared/config/settings.ts';
 import { type ConfigProblem, InvalidConfigurationError } from './errors.ts';
 
 /** Powertools log levels (https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#log-levels). */
@@ -50,7 +58,7 @@ export interface ProvisionerConfig {
 }
 
 export const DEFAULT_CONFIG = {
-  secretPrefix: 'tenants',
+  secretPrefix: DEFAULT_SECRET_PREFIX,
   parentCredentialsSecret: 'subaccount-provisioner/parent-credentials',
   maxConcurrency: 5,
   maxReceiveCount: 5,
@@ -58,15 +66,15 @@ export const DEFAULT_CONFIG = {
   createKmsKey: false,
   eventBusName: 'default',
   eventBridgeRule: true,
-  friendlyNameTemplate: 'tenant:{tenantId}',
-  secretRecoveryWindowDays: 30,
+  friendlyNameTemplate: DEFAULT_FRIENDLY_NAME_TEMPLATE,
+  secretRecoveryWindowDays: INTEGER_SETTINGS.secretRecoveryWindowDays.default,
   logLevel: 'INFO',
   reconcileSchedule: 'rate(1 day)',
   functionTimeoutSeconds: 30,
   memoryMiB: 512,
   queueAgeAlarmSeconds: 300,
-  createSettleSeconds: 60,
-  maxClockSkewSeconds: 300,
+  createSettleSeconds: INTEGER_SETTINGS.createSettleSeconds.default,
+  maxClockSkewSeconds: INTEGER_SETTINGS.maxClockSkewSeconds.default,
 } as const satisfies Omit<ProvisionerConfig, 'alarmEmail' | 'kmsKeyArn'>;
 
 /** Every context key the stack reads. */
@@ -119,28 +127,22 @@ const retentionDays: Parser<RetentionDays> = (raw) => {
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
-// The function allows a 200-character prefix, leaving room for `/tenantId` within the 512 limit.
-const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,200}$/;
+/** A string checked by one rule of shared/config/settings.ts, the rules the functions apply. */
+const ruled =
+  (rule: Rule): Parser<string> =>
+  (raw) => {
+    if (typeof raw !== 'string') return { problem: 'must be a string' };
+    const problems = rule(raw);
+    return problems.length === 0 ? { value: raw } : { problem: problems.join('; ') };
+  };
 
-const secretPrefix: Parser<string> = (raw) =>
-  typeof raw === 'string' && SECRET_PREFIX.test(raw) && !raw.startsWith('/') && !raw.endsWith('/')
-    ? { value: raw }
-    : {
-        problem: 'must be 1..200 of letters, digits and /_+=.@- without a leading or trailing /',
-      };
+/** An integer with the range the functions enforce at cold start. */
+const integerSetting = (setting: IntegerSetting): Parser<number> => integerIn(setting.min, setting.max);
 
 const secretNameOrArn: Parser<string> = (raw) =>
   typeof raw === 'string' && (raw.startsWith('arn:') ? SECRET_ARN.test(raw) : SECRET_NAME.test(raw))
     ? { value: raw }
     : { problem: 'must be a Secrets Manager secret name or ARN' };
-
-// The function validates the template with the same rules at cold start; checking here stops a
-// template it would refuse before it is deployed.
-const friendlyNameTemplate: Parser<string> = (raw) => {
-  if (typeof raw !== 'string') return { problem: 'must be a string' };
-  const problems = friendlyNameTemplateProblems(raw);
-  return problems.length === 0 ? { value: raw } : { problem: problems.join('; ') };
-};
 
 const RATE_UNITS = ['minute', 'hour', 'day'] as const;
 
@@ -159,7 +161,7 @@ const scheduleExpression: Parser<string> = (raw) => {
 };
 
 const PARSERS = {
-  secretPrefix,
+  secretPrefix: ruled(secretPrefixProblems),
   parentCredentialsSecret: secretNameOrArn,
   // SQS event sources accept a maximum concurrency of 2..1000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
   maxConcurrency: integerIn(2, 1000),
@@ -173,18 +175,16 @@ const PARSERS = {
   createKmsKey: booleanFlag,
   eventBusName: matching(/^[A-Za-z0-9._/-]{1,256}$/, 'an event bus name'),
   eventBridgeRule: booleanFlag,
-  friendlyNameTemplate,
-  // Secrets Manager only accepts a recovery window of 7..30 days.
-  secretRecoveryWindowDays: integerIn(7, 30),
+  friendlyNameTemplate: ruled(friendlyNameTemplateProblems),
+  secretRecoveryWindowDays: integerSetting(INTEGER_SETTINGS.secretRecoveryWindowDays),
   logLevel: oneOf(LOG_LEVELS),
   reconcileSchedule: scheduleExpression,
   functionTimeoutSeconds: integerIn(1, 900),
   memoryMiB: integerIn(128, 10_240),
   queueAgeAlarmSeconds: integerIn(60, 1_209_600),
-  // The same ranges the function enforces at cold start (shared/config/tenant-events-config.ts),
-  // so a value it would refuse stops synth instead of every invocation.
-  createSettleSeconds: integerIn(0, 900),
-  maxClockSkewSeconds: integerIn(1, 86_400),
+  // The functions' own rules, so a value they would refuse stops synth instead of every invocation.
+  createSettleSeconds: integerSetting(INTEGER_SETTINGS.createSettleSeconds),
+  maxClockSkewSeconds: integerSetting(INTEGER_SETTINGS.maxClockSkewSeconds),
 } satisfies { [K in ConfigKey]-?: Parser<NonNullable<ProvisionerConfig[K]>> };
 
 const show = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);

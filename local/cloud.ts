@@ -1,6 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ENV } from '../shared/config/env-names.ts';
+import { DEFAULT_SECRET_PREFIX as DEFAULT_PREFIX } from '../shared/config/settings.ts';
 import { ProvisionerError } from '../shared/errors.ts';
 import { type LocalDynamoDb, type LocalDynamoDbOptions, startLocalDynamoDb } from './dynamodb/index.ts';
 import {
@@ -63,7 +64,7 @@ export class LocalCloudOptionError extends ProvisionerError {
 }
 
 export const DEFAULT_PARENT_CREDENTIALS_SECRET = 'subaccount-provisioner/parent-credentials';
-export const DEFAULT_SECRET_PREFIX = 'tenants';
+export { DEFAULT_SECRET_PREFIX } from '../shared/config/settings.ts';
 
 /**
  * Starts everything the service talks to on free loopback ports: the Twilio Accounts emulator,
@@ -73,7 +74,7 @@ export const DEFAULT_SECRET_PREFIX = 'tenants';
  */
 export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<LocalCloud> => {
   const region = options.region ?? DEFAULT_LOCAL_REGION;
-  const secretPrefix = nonEmpty('secretPrefix', options.secretPrefix ?? DEFAULT_SECRET_PREFIX);
+  const secretPrefix = nonEmpty('secretPrefix', options.secretPrefix ?? DEFAULT_PREFIX);
   const parentCredentialsSecretName = nonEmpty(
     'parentCredentialsSecretName',
     options.parentCredentialsSecretName ?? DEFAULT_PARENT_CREDENTIALS_SECRET,

@@ -4,16 +4,31 @@
  * run; every problem names both the option and the variable.
  */
 import { z } from 'zod';
-import { DEFAULT_FRIENDLY_NAME_TEMPLATE, friendlyNameTemplateProblems } from '../domain/friendly-name.ts';
-import { DEFAULT_TWILIO_BASE_URL, validateTwilioBaseUrl } from '../twilio/base-url.ts';
 import { ENV } from './env-names.ts';
 import { ConfigurationError } from './errors.ts';
 import { readEnv } from './read-env.ts';
+import {
+  DEFAULT_FRIENDLY_NAME_TEMPLATE,
+  DEFAULT_SECRET_PREFIX,
+  DEFAULT_TWILIO_BASE_URL,
+  friendlyNameTemplateProblems,
+  INTEGER_SETTINGS,
+  integerProblems,
+  type Rule,
+  secretPrefixProblems,
+  tableNameProblems,
+  twilioBaseUrlProblems,
+  twilioOrigin,
+} from './settings.ts';
 
 /** The source queue producers publish to; only the CLI needs its URL. */
 export const TENANT_EVENTS_QUEUE_URL = 'TENANT_EVENTS_QUEUE_URL';
 
-export const DEFAULT_SECRET_PREFIX = 'tenants';
+/** A string checked by one rule of settings.ts. */
+const ruled = (rule: Rule) =>
+  z.string().superRefine((value, ctx) => {
+    for (const message of rule(value)) ctx.addIssue({ code: 'custom', message });
+  });
 
 /** The options a command may take, as commander names them. */
 export interface CliFlags {
@@ -36,48 +51,24 @@ const NAME = {
   recoveryWindowDays: ENV.secretRecoveryWindowDays,
 } as const;
 
-const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,200}$/;
+const recoveryWindow = INTEGER_SETTINGS.secretRecoveryWindowDays;
 
 const schema = z.object({
   [NAME.queueUrl]: z.url({ message: 'must be the queue URL' }).optional(),
   [NAME.dlqUrl]: z.url({ message: 'must be the dead-letter queue URL' }).optional(),
-  [NAME.secretPrefix]: z
-    .string()
-    .regex(SECRET_PREFIX, 'must be 1..200 of letters, digits and /_+=.@-')
-    .refine((value) => !value.endsWith('/'), 'must not end with "/"')
-    .default(DEFAULT_SECRET_PREFIX),
+  [NAME.secretPrefix]: ruled(secretPrefixProblems).default(DEFAULT_SECRET_PREFIX),
   [NAME.parentSecret]: z.string().min(1).optional(),
-  [NAME.ledgerTable]: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3..255 of letters, digits, _ . -)')
-    .optional(),
-  [NAME.friendlyNameTemplate]: z
-    .string()
-    .default(DEFAULT_FRIENDLY_NAME_TEMPLATE)
-    .superRefine((template, ctx) => {
-      for (const problem of friendlyNameTemplateProblems(template))
-        ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  [NAME.twilioApiBaseUrl]: z
-    .string()
+  [NAME.ledgerTable]: ruled(tableNameProblems).optional(),
+  [NAME.friendlyNameTemplate]: ruled(friendlyNameTemplateProblems).default(DEFAULT_FRIENDLY_NAME_TEMPLATE),
+  [NAME.twilioApiBaseUrl]: ruled(twilioBaseUrlProblems)
     .default(DEFAULT_TWILIO_BASE_URL)
-    .transform((value, ctx) => {
-      try {
-        return validateTwilioBaseUrl(value.trim(), ENV.twilioApiBaseUrl);
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be an https URL (plain http only for 127.0.0.1, ::1 or localhost)',
-        });
-        return z.NEVER;
-      }
-    }),
+    .transform(twilioOrigin),
   [NAME.recoveryWindowDays]: z.coerce
-    .number()
-    .int('must be an integer 7..30')
-    .min(7, 'must be an integer 7..30')
-    .max(30, 'must be an integer 7..30')
-    .default(30),
+    .number({ message: `must be an integer ${recoveryWindow.min}..${recoveryWindow.max}` })
+    .superRefine((value, ctx) => {
+      for (const message of integerProblems(recoveryWindow, value)) ctx.addIssue({ code: 'custom', message });
+    })
+    .default(recoveryWindow.default),
 });
 
 export interface CliConfig {

@@ -116,7 +116,7 @@ describe('tenants status', () => {
     [
       ['status', '--secret-prefix', 'tenants/'],
       {},
-      /--secret-prefix \(SECRET_PREFIX\): must not end with "\/"/,
+      /--secret-prefix \(SECRET_PREFIX\): must be 1\.\.200 .* without a leading or trailing \//,
     ],
     [
       ['status', 'acme', '--parent-secret', 'no-such-secret'],

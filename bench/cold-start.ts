@@ -2,25 +2,42 @@
  * Cold start as Lambda pays it: a fresh Node process imports the bundled handler (built with the
  * stack's esbuild options) and handles its first event, a `tenant.created` for a tenant never
  * seen, against the local cloud. Three bundles take turns in the same run: the shipped handler,
- * the same handler on the official `twilio` library, and an empty handler (the floor: process
- * start and Node's own boot).
+ * the same handler on the official `twilio` library (its bundle with shared/twilio/client.ts
+ * replaced by bench/variants/twilio-library-accounts.ts, nothing else changed), and an empty
+ * handler (the floor: process start and Node's own boot).
  */
 import { fileURLToPath } from 'node:url';
 import { HANDLER_ENTRY } from '../infra/paths.ts';
 import type { LocalCloud } from '../local/cloud.ts';
 import { ENV } from '../shared/config/env-names.ts';
-import { type BundledFunction, bundleFunction } from './bundle.ts';
+import { type BundledFunction, bundleFunction, type ModuleSubstitutes } from './bundle.ts';
 import { BenchRunError } from './errors.ts';
 import { freshTenantId, sqsEventOf, tenantEvents } from './events.ts';
 import { failedRecords, invokeInFreshProcess } from './invoke.ts';
 import { deployedFunctionEnv } from './lambda-env.ts';
 import { median, ratio, round } from './stats.ts';
 
+const fromHere = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+
+interface VariantBuild {
+  /** Directory name under bench/.build/. */
+  readonly name: string;
+  readonly entry: string;
+  readonly substitutes?: ModuleSubstitutes;
+}
+
 export const COLD_START_VARIANTS = {
-  handler: HANDLER_ENTRY.tenantEvents,
-  twilioLibrary: fileURLToPath(new URL('./variants/twilio-library-handler.ts', import.meta.url)),
-  empty: fileURLToPath(new URL('./variants/empty-handler.ts', import.meta.url)),
-} as const;
+  handler: { name: 'tenant-events', entry: HANDLER_ENTRY.tenantEvents },
+  // The real handler; the one module that talks to Twilio is swapped for the library's.
+  twilioLibrary: {
+    name: 'twilio-library',
+    entry: HANDLER_ENTRY.tenantEvents,
+    substitutes: {
+      [fromHere('../shared/twilio/client.ts')]: fromHere('./variants/twilio-library-accounts.ts'),
+    },
+  },
+  empty: { name: 'empty', entry: fromHere('./variants/empty-handler.ts') },
+} as const satisfies Record<string, VariantBuild>;
 
 export type ColdStartVariant = keyof typeof COLD_START_VARIANTS;
 
@@ -89,12 +106,26 @@ const figures = (bundle: BundledFunction, samples: readonly Sample[]): VariantFi
   samplesMs: samples.map((s) => round(s.wallMs)),
 });
 
-/** Bundles every variant into bench/.build/<variant>/ with the stack's options. */
-export const bundleVariants = async (): Promise<Record<ColdStartVariant, BundledFunction>> => ({
-  handler: await bundleFunction('tenant-events', COLD_START_VARIANTS.handler),
-  twilioLibrary: await bundleFunction('twilio-library', COLD_START_VARIANTS.twilioLibrary),
-  empty: await bundleFunction('empty', COLD_START_VARIANTS.empty),
-});
+const bundleVariant = (variant: VariantBuild): Promise<BundledFunction> =>
+  bundleFunction(variant.name, variant.entry, variant.substitutes);
+
+/** Whether undici, which only the product's Twilio client loads, is in a bundle. */
+const carriesUndici = (bundle: BundledFunction): boolean =>
+  bundle.inputs.some((input) => input.includes('node_modules/undici/'));
+
+/** Bundles every variant into bench/.build/<name>/ with the stack's options. */
+export const bundleVariants = async (): Promise<Record<ColdStartVariant, BundledFunction>> => {
+  const bundles = {
+    handler: await bundleVariant(COLD_START_VARIANTS.handler),
+    twilioLibrary: await bundleVariant(COLD_START_VARIANTS.twilioLibrary),
+    empty: await bundleVariant(COLD_START_VARIANTS.empty),
+  };
+  // The comparison holds only if the library variant carries the library instead of undici.
+  if (!carriesUndici(bundles.handler) || carriesUndici(bundles.twilioLibrary)) {
+    throw new BenchRunError('bundling', 'undici must be in the handler bundle and only there');
+  }
+  return bundles;
+};
 
 export const measureColdStart = async (
   cloud: LocalCloud,

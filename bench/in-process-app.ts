@@ -6,14 +6,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LocalCloud } from '../local/cloud.ts';
 import { createTenantEventsApp, type TenantEventsApp } from '../shared/app/tenant-events-app.ts';
-import { createUndiciTwilioClient } from '../shared/app/undici-twilio-client.ts';
 import { readTenantEventsConfig } from '../shared/config/tenant-events-config.ts';
 
 export const createInProcessApp = (cloud: LocalCloud): TenantEventsApp => {
   // The AWS SDK clients read their endpoints and region from the environment, as in Lambda.
   Object.assign(process.env, cloud.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
   return createTenantEventsApp(readTenantEventsConfig(cloud.env), {
-    createTwilioClient: createUndiciTwilioClient,
     logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
   });
 };

@@ -1,25 +1,28 @@
 /**
- * The product's TwilioAccountsApi implemented over the official `twilio` npm library instead of
- * the undici client, so the cold-start benchmark can compare the two in otherwise identical
- * bundles. Benchmark-only: it covers the happy path and maps Twilio's REST errors to the
- * product's error classes, but has none of the client's retry policy, deadlines or
- * ambiguous-create handling. https://www.twilio.com/docs/libraries/reference/twilio-node
+ * shared/twilio/client.ts over the official `twilio` npm library instead of undici, so the
+ * cold-start benchmark can compare the two in otherwise identical bundles: bench/bundle.ts puts
+ * this module in place of client.ts when it bundles the real handler, so everything else (the
+ * composition, configuration, middleware, the parent-credentials cache it reads through) is the
+ * handler's own code. Same export and signature as client.ts.
+ *
+ * Benchmark-only: it covers the happy path and maps Twilio's REST errors to the product's error
+ * classes, but has none of the client's retry policy, timeouts, deadlines or ambiguous-create
+ * handling; of the options it reads only `credentials` and `baseUrl`.
+ * https://www.twilio.com/docs/libraries/reference/twilio-node
  */
 import twilio from 'twilio';
 import type LibraryRequestClient from 'twilio/lib/base/RequestClient.js';
-import {
-  TwilioApiError,
-  TwilioAuthError,
-  TwilioNotFoundError,
-  TwilioRateLimitError,
-} from '../../shared/twilio/errors.ts';
-import type { TwilioOperation } from '../../shared/twilio/operations.ts';
+// Types only from client.ts: this module stands in for it, so a value import would load itself.
+import type { TwilioAccountsClientOptions } from '../../shared/twilio/client.ts';
+import { apiErrorFromAnswer } from '../../shared/twilio/errors.ts';
+import { DEFAULT_RETRY_POLICY } from '../../shared/twilio/retry-policy.ts';
 import type {
   TwilioAccount,
   TwilioAccountsApi,
-  TwilioCredentialSource,
   TwilioCredentials,
+  TwilioOperation,
 } from '../../shared/twilio/types.ts';
+import { DEFAULT_TWILIO_BASE_URL, validateTwilioBaseUrl } from '../../shared/twilio/wire.ts';
 
 const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 
@@ -59,24 +62,18 @@ const toAccount = (instance: AccountInstance): TwilioAccount => ({
   subresourceUris: instance.subresourceUris,
 });
 
-const ERROR_BY_STATUS: Readonly<Record<number, typeof TwilioApiError>> = {
-  401: TwilioAuthError,
-  404: TwilioNotFoundError,
-  429: TwilioRateLimitError,
-};
-
-/** Twilio's REST errors become the product's classes, so the gateway's rules still apply. */
+/**
+ * Twilio's REST errors become the product's classes, by the client's own rules (the code decides,
+ * then the status), so the gateway and the processor decide on them as they do on the client's.
+ */
 const mapError = (operation: TwilioOperation, error: unknown): unknown => {
   if (!(error instanceof twilio.RestException)) return error;
-  const ErrorClass = ERROR_BY_STATUS[error.status] ?? TwilioApiError;
-  return new ErrorClass({
-    operation,
-    status: error.status,
-    twilioCode: error.code,
-    twilioMessage: error.message,
-    moreInfo: error.moreInfo,
-    retryable: error.status === 429 || error.status >= 500,
-  });
+  const body = JSON.stringify({ code: error.code, message: error.message, more_info: error.moreInfo });
+  return apiErrorFromAnswer(
+    { operation, status: error.status, headers: {}, body },
+    DEFAULT_RETRY_POLICY,
+    Date.now(),
+  );
 };
 
 const call = async <T>(operation: TwilioOperation, run: () => Promise<T>): Promise<T> => {
@@ -95,17 +92,12 @@ const libraryClientFor = (credentials: TwilioCredentials, httpClient: twilio.Req
         httpClient,
       });
 
-export interface TwilioLibraryAccountsOptions {
-  readonly credentials: TwilioCredentialSource;
-  /** Where requests go; `https://api.twilio.com` unless pointed at the emulator. */
-  readonly baseUrl: string;
-}
-
-export const createTwilioLibraryAccounts = ({
+export const createTwilioAccountsClient = ({
   credentials,
-  baseUrl,
-}: TwilioLibraryAccountsOptions): TwilioAccountsApi => {
-  const httpClient = new RedirectingRequestClient(baseUrl.replace(/\/$/, ''));
+  baseUrl = DEFAULT_TWILIO_BASE_URL,
+}: TwilioAccountsClientOptions): TwilioAccountsApi => {
+  // Where requests go: https://api.twilio.com unless pointed at the emulator.
+  const httpClient = new RedirectingRequestClient(validateTwilioBaseUrl(baseUrl, 'baseUrl'));
   // One library client per credentials object: a rotated token (a new object) gets a new client.
   let cached: { credentials: TwilioCredentials; client: LibraryClient } | undefined;
   const accounts = async () => {

@@ -8,13 +8,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTenantEventsApp } from '../../shared/app/tenant-events-app.ts';
-import { createUndiciTwilioClient } from '../../shared/app/undici-twilio-client.ts';
 import { readTenantEventsConfig } from '../../shared/config/tenant-events-config.ts';
 import { prefetchCredentials } from '../../shared/middleware/prefetch-credentials.ts';
 
-const app = createTenantEventsApp(readTenantEventsConfig(process.env), {
-  createTwilioClient: createUndiciTwilioClient,
-});
+const app = createTenantEventsApp(readTenantEventsConfig(process.env));
 // Read the main-account credentials during the init phase, as middy's secret middlewares do.
 app.parentCredentials.prefetch();
 

@@ -24,22 +24,17 @@ import {
   type ParentCredentialsSource,
 } from '../secrets/parent-credentials.ts';
 import { createSecretsManagerVault } from '../secrets/tenant-vault.ts';
-import { classifyTwilioError } from '../twilio/classify.ts';
-import { createTwilioSubaccountGateway } from '../twilio/subaccount-gateway.ts';
-import type { TwilioAccountsApi, TwilioCredentialSource } from '../twilio/types.ts';
+import {
+  classifyTwilioError,
+  createTwilioAccountsClient,
+  createTwilioSubaccountGateway,
+  type TwilioAccountsApi,
+} from '../twilio/index.ts';
 import { createDynamoDbClient, createSecretsManagerClient } from './aws-clients.ts';
 
-/**
- * Builds the Twilio client from the (cached, refreshable) main-account credentials. Passed in
- * rather than imported, so that a bundle carries only the client it uses.
- */
-export type TwilioClientFactory = (
-  credentials: TwilioCredentialSource,
-  config: TenantEventsConfig,
-) => TwilioAccountsApi;
-
 export interface TenantEventsAppDependencies {
-  readonly createTwilioClient: TwilioClientFactory;
+  /** Any Twilio Accounts client; the undici client over the main-account credentials unless given. */
+  readonly twilio?: TwilioAccountsApi;
   readonly secretsClient?: SecretsManagerClient;
   readonly sqsClient?: SQSClient;
   readonly dynamoDbClient?: DynamoDBClient;
@@ -99,7 +94,7 @@ const groupKey = (record: SQSRecord): string => {
 
 export const createTenantEventsApp = (
   config: TenantEventsConfig,
-  overrides: TenantEventsAppDependencies,
+  overrides: TenantEventsAppDependencies = {},
 ): TenantEventsApp => {
   const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.tenantEvents });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.tenantEvents });
@@ -109,7 +104,13 @@ export const createTenantEventsApp = (
     secretId: config.PARENT_CREDENTIALS_SECRET,
     ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
   });
-  const twilio = overrides.createTwilioClient(parentCredentials, config);
+  const twilio =
+    overrides.twilio ??
+    createTwilioAccountsClient({
+      credentials: parentCredentials,
+      baseUrl: config.TWILIO_API_BASE_URL,
+      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
+    });
   const observer = overrides.observer ?? createPowertoolsObserver({ logger, metrics });
   const processRecord = createTenantEventProcessor({
     lifecycle: {

@@ -1,13 +1,15 @@
 /**
- * Errors of the Twilio Accounts client. Each one decides `retryable` when it is built, and says
- * whether Twilio may have applied the request (`mayHaveApplied`) so a non-idempotent create can
- * tell "safe to send again" from "look it up first".
+ * Errors of the Twilio Accounts client, how an answer or a thrown error becomes one, and how any
+ * error is classified for routing and metrics. Each error decides `retryable` when it is built,
+ * and says whether Twilio may have applied the request (`mayHaveApplied`) so a non-idempotent
+ * create can tell "safe to send again" from "look it up first".
  *
  * Twilio error bodies: https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions
  * Context and messages never hold an auth token or an Authorization header.
  */
-import { ProvisionerError } from '../errors.ts';
-import type { TwilioOperation } from './operations.ts';
+import { isRetryable, ProvisionerError } from '../errors.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { TwilioAnswer, TwilioOperation } from './types.ts';
 
 /** How the product routes a failure; also the `kind` of every error below. */
 export type TwilioErrorKind =
@@ -125,7 +127,7 @@ export class TwilioRateLimitError extends TwilioApiError {
 
 /*
  * Refusals for which Twilio documents a code of its own (errors.md beside the checkout; each
- * class links its page). The code, not the status, decides the class (error-mapping.ts), and each
+ * class links its page). The code, not the status, decides the class (apiErrorFromAnswer), and each
  * class fixes its `retryable` here: no setting can make these refusals pass on a retry.
  */
 
@@ -304,3 +306,179 @@ export class TwilioAmbiguousCreateError extends TwilioError {
     this.twilioCode = cause.twilioCode;
   }
 }
+
+/*
+ * From what a request produced, a non-2xx answer or a thrown socket error, to its typed error.
+ * The `retryable` decision comes from the retry policy's lists, once, here.
+ */
+
+const DELAY_SECONDS = /^\d+$/;
+// All three HTTP-date forms start with a day name; Date.parse alone would take "-1" for a year.
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
+/**
+ * `Retry-After` is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3,
+ * https://www.rfc-editor.org/rfc/rfc9110#field.retry-after). Anything else is ignored.
+ */
+export const parseRetryAfterMs = (value: string | string[] | undefined, now: number): number | undefined => {
+  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!raw) return undefined;
+  if (DELAY_SECONDS.test(raw)) return Number(raw) * 1000;
+  const at = HTTP_DATE.test(raw) ? Date.parse(raw) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+};
+
+/** Twilio's code for "Too Many Requests"; it may come with a status other than 429. */
+const TWILIO_RATE_LIMIT_CODE = 20429;
+
+type ApiErrorClass = new (details: TwilioApiErrorDetails) => TwilioApiError;
+
+/**
+ * Twilio codes that say exactly what happened: they decide the class whatever the status, as
+ * Twilio's error reference asks ("a client should decide on the code, not on the status alone").
+ */
+const API_ERROR_BY_TWILIO_CODE: Readonly<Record<number, ApiErrorClass>> = {
+  [TWILIO_RATE_LIMIT_CODE]: TwilioRateLimitError,
+  10001: TwilioMainAccountSuspendedError,
+  20005: TwilioMainAccountSuspendedError,
+  21101: TwilioParentIsSubaccountError,
+  21476: TwilioMainAccountSuspendedError,
+  21478: TwilioSubaccountSuspendedByTwilioError,
+  21479: TwilioSubaccountClosedError,
+  21480: TwilioSubaccountLimitError,
+};
+
+/** Without a code of the list above, the status decides. */
+const API_ERROR_BY_STATUS: Readonly<Record<number, ApiErrorClass>> = {
+  401: TwilioAuthError,
+  404: TwilioNotFoundError,
+  429: TwilioRateLimitError,
+};
+
+/**
+ * Failures raised before the request left this process: the connection was never established,
+ * so even a create can be sent again.
+ */
+const CONNECT_PHASE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+interface TwilioErrorBody {
+  readonly code?: number;
+  readonly message?: string;
+  readonly moreInfo?: string;
+}
+
+/** Twilio errors are JSON `{ code, message, more_info, status }`; proxies may answer HTML or nothing. */
+const readErrorBody = (body: string): TwilioErrorBody => {
+  try {
+    const json: unknown = JSON.parse(body);
+    if (typeof json !== 'object' || json === null) return {};
+    const { code, message, more_info } = json as Record<string, unknown>;
+    return {
+      code: typeof code === 'number' && Number.isInteger(code) ? code : undefined,
+      message: typeof message === 'string' ? message : undefined,
+      moreInfo: typeof more_info === 'string' ? more_info : undefined,
+    };
+  } catch {
+    return {};
+  }
+};
+
+export const apiErrorFromAnswer = (
+  answer: TwilioAnswer,
+  policy: RetryPolicy,
+  now: number,
+): TwilioApiError => {
+  const parsed = readErrorBody(answer.body);
+  const rateLimited = parsed.code === TWILIO_RATE_LIMIT_CODE;
+  const ErrorClass =
+    (parsed.code === undefined ? undefined : API_ERROR_BY_TWILIO_CODE[parsed.code]) ??
+    API_ERROR_BY_STATUS[answer.status] ??
+    TwilioApiError;
+  // Classes of a documented refusal fix their own `retryable`; this is the others' decision.
+  return new ErrorClass({
+    operation: answer.operation,
+    accountSid: answer.accountSid,
+    status: answer.status,
+    twilioCode: parsed.code,
+    twilioMessage: parsed.message ?? 'no Twilio error body',
+    moreInfo: parsed.moreInfo,
+    retryAfterMs: parseRetryAfterMs(answer.headers['retry-after'], now),
+    retryable: rateLimited || policy.retryableStatuses.includes(answer.status),
+  });
+};
+
+/** The first `code` along the error, its causes and (for dual-stack connects) its aggregated errors. */
+const findErrorCode = (error: unknown, depth = 0): string | undefined => {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && code !== '') return code;
+  const nested = Array.isArray(errors) ? [cause, ...errors] : [cause];
+  for (const inner of nested) {
+    const found = findErrorCode(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+export const networkErrorFromThrown = (
+  operation: TwilioOperation,
+  thrown: unknown,
+  policy: RetryPolicy,
+): TwilioNetworkError => {
+  const errorCode = findErrorCode(thrown) ?? 'UNKNOWN';
+  return new TwilioNetworkError({
+    operation,
+    errorCode,
+    phase: CONNECT_PHASE_CODES.has(errorCode) ? 'connect' : 'exchange',
+    retryable: policy.retryableErrorCodes.includes(errorCode),
+    cause: thrown,
+  });
+};
+
+/**
+ * One look at any error for routing and metrics: is it worth handing back to the queue, is it an
+ * ambiguous create, and which code goes on the `TwilioError` metric's `twilioErrorCode` dimension.
+ */
+export interface TwilioErrorClassification {
+  readonly retryable: boolean;
+  readonly ambiguous: boolean;
+  readonly kind: TwilioErrorKind | 'unknown';
+  readonly status: number | undefined;
+  readonly twilioCode: number | undefined;
+  /** Twilio's code (e.g. "20404"), else "HTTP_<status>", else the socket or error code. */
+  readonly metricCode: string;
+}
+
+const metricCodeOf = (error: TwilioError): string => {
+  if (error.twilioCode !== undefined) return String(error.twilioCode);
+  if (error.status !== undefined) return `HTTP_${error.status}`;
+  return error instanceof TwilioNetworkError ? error.errorCode : error.code;
+};
+
+export const classifyTwilioError = (error: unknown): TwilioErrorClassification => {
+  if (!(error instanceof TwilioError)) {
+    return {
+      retryable: isRetryable(error),
+      ambiguous: false,
+      kind: 'unknown',
+      status: undefined,
+      twilioCode: undefined,
+      metricCode: 'UNKNOWN',
+    };
+  }
+  return {
+    retryable: error.retryable,
+    ambiguous: error.kind === 'ambiguous-create',
+    kind: error.kind,
+    status: error.status,
+    twilioCode: error.twilioCode,
+    metricCode: metricCodeOf(error),
+  };
+};

@@ -1,15 +1,21 @@
-/** Public API of the Twilio Accounts client. */
-export { DEFAULT_TWILIO_BASE_URL, readTwilioBaseUrl, validateTwilioBaseUrl } from './base-url.ts';
-export { classifyTwilioError, type TwilioErrorClassification } from './classify.ts';
-export { createTwilioAccountsClient } from './client.ts';
-export type { TwilioAccountsClientOptions } from './client-options.ts';
+/**
+ * Public API of the Twilio Accounts client.
+ *
+ * Of client.ts only `createTwilioAccountsClient` is a value re-exported here, and nothing of
+ * transport.ts: the benchmark swaps client.ts for its `twilio`-library variant at bundle time,
+ * and its bundle must then carry no undici.
+ */
+export { createTwilioAccountsClient, type TwilioAccountsClientOptions } from './client.ts';
 export {
+  classifyTwilioError,
+  parseRetryAfterMs,
   TwilioAmbiguousCreateError,
   TwilioApiError,
   TwilioAuthError,
   TwilioCallAbortedError,
   TwilioConfigError,
   TwilioError,
+  type TwilioErrorClassification,
   type TwilioErrorKind,
   TwilioInputError,
   TwilioMainAccountSuspendedError,
@@ -22,8 +28,6 @@ export {
   TwilioSubaccountSuspendedByTwilioError,
   TwilioUnexpectedResponseError,
 } from './errors.ts';
-export type { TwilioOperation } from './operations.ts';
-export { parseRetryAfterMs } from './retry-after.ts';
 export {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
@@ -32,5 +36,7 @@ export {
   type RetryPolicy,
   resolveRetryPolicy,
 } from './retry-policy.ts';
-export { DEFAULT_TIMEOUTS, type TwilioTimeouts } from './transport.ts';
+export { createTwilioSubaccountGateway } from './subaccount-gateway.ts';
+export type { TwilioTimeouts } from './transport.ts';
 export * from './types.ts';
+export { DEFAULT_TWILIO_BASE_URL, readTwilioBaseUrl, validateTwilioBaseUrl } from './wire.ts';

@@ -5,7 +5,7 @@
  * a `Retry-After` from Twilio replaces it. Nothing is started or slept past the caller's deadline.
  */
 import { TwilioConfigError } from './errors.ts';
-import type { TwilioOperation } from './operations.ts';
+import type { TwilioOperation } from './types.ts';
 
 export interface RetryPolicy {
   /** Attempts in total, the first one included. */

@@ -3,7 +3,8 @@
  * subaccounts, turns 404 into "absent", and turns "that account is closed" refusals into the
  * closed account itself, so the lifecycle rules can decide what a closed subaccount means. Every
  * other refusal is thrown as the client typed it (e.g. TwilioSubaccountSuspendedByTwilioError,
- * TwilioMainAccountSuspendedError), carrying its own `retryable` decision.
+ * TwilioMainAccountSuspendedError), carrying its own `retryable` decision. The domain's call
+ * options (a deadline) are the client's `CallOptions` and are passed on as they are.
  */
 import { CreateOutcomeUnknownError } from '../domain/errors.ts';
 import type { GatewayCallOptions, Subaccount, SubaccountGateway } from '../domain/ports.ts';
@@ -38,13 +39,10 @@ const toSubaccount = (account: TwilioAccount): Subaccount => ({
   dateCreated: account.dateCreated,
 });
 
-const callOptions = (options: GatewayCallOptions | undefined) =>
-  options?.deadline === undefined ? {} : { deadline: options.deadline };
-
 export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): SubaccountGateway => {
   const fetch = async (sid: string, options?: GatewayCallOptions): Promise<Subaccount | undefined> => {
     try {
-      return toSubaccount(await client.fetchAccount(sid, callOptions(options)));
+      return toSubaccount(await client.fetchAccount(sid, options));
     } catch (error) {
       if (error instanceof TwilioNotFoundError) return undefined;
       throw error;
@@ -54,7 +52,7 @@ export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): Subacc
   return {
     create: async (friendlyName, options) => {
       try {
-        return toSubaccount(await client.createSubaccount({ friendlyName }, callOptions(options)));
+        return toSubaccount(await client.createSubaccount({ friendlyName }, options));
       } catch (error) {
         // The domain's own term for "this create may have been applied": it never sees Twilio's.
         if (error instanceof TwilioAmbiguousCreateError)
@@ -67,7 +65,7 @@ export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): Subacc
       const found: Subaccount[] = [];
       for await (const account of client.listAccounts(
         { friendlyName, pageSize: LOOKUP_PAGE_SIZE },
-        callOptions(options),
+        options,
       )) {
         // The main account is listed too; it owns itself and is never a tenant's subaccount.
         if (account.sid !== account.ownerAccountSid) found.push(toSubaccount(account));
@@ -79,7 +77,7 @@ export const createTwilioSubaccountGateway = (client: TwilioAccountsApi): Subacc
 
     setStatus: async (sid, status, options) => {
       try {
-        return toSubaccount(await client.updateAccount(sid, { status }, callOptions(options)));
+        return toSubaccount(await client.updateAccount(sid, { status }, options));
       } catch (error) {
         if (!mayMeanClosed(error)) throw error;
         const current = await fetch(sid, options);

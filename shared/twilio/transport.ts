@@ -1,12 +1,17 @@
 /**
- * One HTTP exchange with Twilio over undici. A single keep-alive `Agent` serves the whole process
- * (a Lambda container reuses its TLS connection across invocations); tests pass their own.
+ * One attempt of a Twilio request over undici: send, read the whole answer, and turn any failure
+ * into a typed error. The caller's signal and deadline both abort the attempt in flight, so a
+ * Lambda never outlives its budget. A single keep-alive `Agent` serves the whole process (a Lambda
+ * container reuses its TLS connection across invocations); tests pass their own.
  */
 import type { Dispatcher } from 'undici';
 import sendRequest from 'undici/lib/api/api-request.js';
 // Only undici's Agent and its request API. The package entry also loads fetch, WebSocket, the
 // caches and the mocks: about 240 KiB of bundle and ~40 ms of cold start this client never uses.
 import Agent from 'undici/lib/dispatcher/agent.js';
+import { apiErrorFromAnswer, networkErrorFromThrown, TwilioCallAbortedError } from './errors.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import type { CallOptions, TwilioAnswer, TwilioRequest } from './types.ts';
 
 export interface TwilioTimeouts {
   /** TCP + TLS connect. */
@@ -35,40 +40,90 @@ export const sharedDispatcher = (connectTimeoutMs: number): Dispatcher => {
   return agent;
 };
 
-export interface TwilioHttpRequest {
-  readonly method: 'GET' | 'POST';
-  readonly url: URL;
-  readonly form?: URLSearchParams;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly signal: AbortSignal;
+export interface Transport {
+  readonly dispatcher: Dispatcher;
+  readonly timeouts: TwilioTimeouts;
+  /** Whose lists decide the `retryable` of the errors an attempt throws. */
+  readonly policy: RetryPolicy;
 }
 
-export interface TwilioHttpAnswer {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
+/** setTimeout fires at once for delays past 2^31 - 1 ms; a deadline that far away is no deadline. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface AbortGuard {
+  readonly signal: AbortSignal;
+  readonly reason: () => 'deadline' | 'signal' | undefined;
+  readonly dispose: () => void;
 }
+
+const guardAttempt = (options: CallOptions): AbortGuard => {
+  const controller = new AbortController();
+  let reason: 'deadline' | 'signal' | undefined;
+  const stop = (why: 'deadline' | 'signal') => () => {
+    reason ??= why;
+    controller.abort();
+  };
+  const onSignal = stop('signal');
+  options.signal?.addEventListener('abort', onSignal, { once: true });
+  const remaining = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now();
+  const timer = remaining < MAX_TIMER_MS ? setTimeout(stop('deadline'), Math.max(0, remaining)) : undefined;
+  return {
+    signal: controller.signal,
+    reason: () => reason,
+    dispose: () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onSignal);
+    },
+  };
+};
 
 /** Sends one request and reads the whole body; throws whatever undici or the socket threw. */
-export const exchange = async (
-  dispatcher: Dispatcher,
-  timeouts: TwilioTimeouts,
-  request: TwilioHttpRequest,
-): Promise<TwilioHttpAnswer> => {
+const exchange = async (
+  transport: Transport,
+  request: TwilioRequest,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+): Promise<TwilioAnswer> => {
   const form = request.form?.toString();
-  const response = await sendRequest.call(dispatcher, {
+  const response = await sendRequest.call(transport.dispatcher, {
     origin: request.url.origin,
     path: `${request.url.pathname}${request.url.search}`,
     method: request.method,
     headers:
-      form === undefined
-        ? request.headers
-        : { ...request.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      form === undefined ? headers : { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
     body: form,
-    signal: request.signal,
-    headersTimeout: timeouts.headersMs,
-    bodyTimeout: timeouts.bodyMs,
+    signal,
+    headersTimeout: transport.timeouts.headersMs,
+    bodyTimeout: transport.timeouts.bodyMs,
   });
   const body = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body };
+  return {
+    operation: request.operation,
+    accountSid: request.accountSid,
+    status: response.statusCode,
+    headers: response.headers,
+    body,
+  };
+};
+
+/** Resolves with a 2xx answer; rejects with a `TwilioError` for anything else. */
+export const attemptOnce = async (
+  transport: Transport,
+  request: TwilioRequest,
+  headers: Readonly<Record<string, string>>,
+  options: CallOptions,
+): Promise<TwilioAnswer> => {
+  const guard = guardAttempt(options);
+  let answer: TwilioAnswer;
+  try {
+    answer = await exchange(transport, request, headers, guard.signal);
+  } catch (thrown) {
+    const reason = guard.reason();
+    if (reason) throw new TwilioCallAbortedError(request.operation, reason, true, thrown);
+    throw networkErrorFromThrown(request.operation, thrown, transport.policy);
+  } finally {
+    guard.dispose();
+  }
+  if (answer.status >= 200 && answer.status < 300) return answer;
+  throw apiErrorFromAnswer(answer, transport.policy, Date.now());
 };

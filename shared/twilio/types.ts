@@ -1,11 +1,14 @@
 /**
- * Public types of the Twilio Accounts client, in camelCase.
- * Wire format: https://www.twilio.com/docs/iam/api/account.
+ * Public types of the Twilio Accounts client, in camelCase, and the one request and answer shape
+ * that travels between its parts. Wire format: https://www.twilio.com/docs/iam/api/account.
  */
 export type AccountStatus = 'active' | 'suspended' | 'closed';
 export type AccountType = 'Trial' | 'Full';
 
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'suspended', 'closed'];
+
+/** The four Accounts operations the client performs; retry rules and errors are keyed on them. */
+export type TwilioOperation = 'create' | 'fetch' | 'list' | 'update';
 
 export interface TwilioAccount {
   readonly sid: string;
@@ -63,4 +66,21 @@ export interface TwilioAccountsApi {
   fetchAccount(sid: string, options?: CallOptions): Promise<TwilioAccount>;
   listAccounts(input?: ListAccountsInput, options?: CallOptions): AsyncIterable<TwilioAccount>;
   updateAccount(sid: string, input: UpdateAccountInput, options?: CallOptions): Promise<TwilioAccount>;
+}
+
+/** One request to Twilio, before credentials: what every attempt of a call sends. */
+export interface TwilioRequest {
+  readonly operation: TwilioOperation;
+  /** The `{Sid}` of a fetch or update, named by its errors. */
+  readonly accountSid?: string;
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly form?: URLSearchParams;
+}
+
+/** What Twilio answered to a request, whole, with the request's operation and `{Sid}`. */
+export interface TwilioAnswer extends Pick<TwilioRequest, 'operation' | 'accountSid'> {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
 }

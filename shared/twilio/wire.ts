@@ -1,15 +1,151 @@
 /**
- * Twilio's snake_case JSON (api.v2010.account and ListAccountResponse in Twilio's OpenAPI) turned
- * into the camelCase `TwilioAccount`. A body that does not fit is reported by field path only:
- * issue details could quote the auth token.
+ * Twilio's Accounts API as it is on the wire (https://www.twilio.com/docs/iam/api/account): the
+ * origin and paths, the Basic credentials, the parameters with Twilio's limits, checked before any
+ * request so a bad value never costs a round trip or a retry, and the snake_case JSON answers
+ * (api.v2010.account and ListAccountResponse in Twilio's OpenAPI) read into `TwilioAccount`s.
+ */
+import type { $ZodType, output } from 'zod/v4/core';
+import { ENV } from '../config/env-names.ts';
+import { DEFAULT_TWILIO_BASE_URL, twilioBaseUrlProblems, twilioOrigin } from '../config/settings.ts';
+import * as z from '../zod.ts';
+import { TwilioConfigError, TwilioInputError, TwilioUnexpectedResponseError } from './errors.ts';
+import {
+  ACCOUNT_STATUSES,
+  type AccountStatus,
+  type CreateSubaccountInput,
+  type ListAccountsInput,
+  type TwilioAccount,
+  type TwilioAnswer,
+  type TwilioCredentials,
+  type UpdateAccountInput,
+} from './types.ts';
+
+/*
+ * The origin, checked by the base URL's one rule (shared/config/settings.ts): plain HTTP is only
+ * for an emulator on this machine, since credentials travel in a Basic Authorization header.
  */
 
-import type { $ZodType, output } from 'zod/v4/core';
-import * as z from '../zod.ts';
-import { TwilioUnexpectedResponseError } from './errors.ts';
-import type { TwilioOperation } from './operations.ts';
-import { ACCOUNT_STATUSES, type TwilioAccount } from './types.ts';
-import { ACCOUNT_SID_PATTERN } from './validation.ts';
+export { DEFAULT_TWILIO_BASE_URL };
+
+/** Validates a base URL and returns its origin; `setting` names the variable or option in errors. */
+export const validateTwilioBaseUrl = (value: string, setting: string): string => {
+  const [problem] = twilioBaseUrlProblems(value);
+  if (problem !== undefined) throw new TwilioConfigError(setting, problem);
+  return twilioOrigin(value);
+};
+
+/** `TWILIO_API_BASE_URL` when set (e.g. the local emulator), otherwise Twilio's public API. */
+export const readTwilioBaseUrl = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string => {
+  const value = env[ENV.twilioApiBaseUrl]?.trim();
+  return value ? validateTwilioBaseUrl(value, ENV.twilioApiBaseUrl) : DEFAULT_TWILIO_BASE_URL;
+};
+
+export const ACCOUNTS_PATH = '/2010-04-01/Accounts.json';
+export const accountPath = (sid: string): string => `/2010-04-01/Accounts/${sid}.json`;
+
+/*
+ * HTTP Basic credentials (https://www.twilio.com/docs/usage/requests-to-twilio#authentication):
+ * the main account SID + auth token, or an API key SID + secret acting for that account. The
+ * header value is built per request and never stored on an error or logged.
+ */
+
+const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID_PATTERN = /^SK[0-9a-fA-F]{32}$/;
+
+const requireMatch = (setting: string, value: unknown, pattern: RegExp): string => {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new TwilioConfigError(setting, `must match ${pattern.source}`);
+  }
+  return value;
+};
+
+const requireSecret = (setting: string, value: unknown): string => {
+  if (typeof value !== 'string' || value === '')
+    throw new TwilioConfigError(setting, 'must be a non-empty string');
+  return value;
+};
+
+const basicPair = (credentials: TwilioCredentials): readonly [string, string] =>
+  'apiKeySid' in credentials
+    ? [
+        requireMatch('credentials.apiKeySid', credentials.apiKeySid, API_KEY_SID_PATTERN),
+        requireSecret('credentials.apiKeySecret', credentials.apiKeySecret),
+      ]
+    : [credentials.accountSid, requireSecret('credentials.authToken', credentials.authToken)];
+
+export const authorizationHeader = (credentials: TwilioCredentials): string => {
+  requireMatch('credentials.accountSid', credentials.accountSid, ACCOUNT_SID_PATTERN);
+  const [user, password] = basicPair(credentials);
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+};
+
+/* The parameters, with the limits of Twilio's Accounts API. */
+
+const MAX_FRIENDLY_NAME_LENGTH = 64;
+const MAX_PAGE_SIZE = 1000;
+
+export const assertAccountSid = (sid: unknown, field = 'sid'): void => {
+  if (typeof sid !== 'string' || !ACCOUNT_SID_PATTERN.test(sid)) {
+    throw new TwilioInputError(field, 'must match ^AC[0-9a-fA-F]{32}$');
+  }
+};
+
+const assertFriendlyName = (name: unknown, field: string): void => {
+  if (name === undefined) return;
+  // Counted in characters, not UTF-16 units, as Twilio counts them.
+  const length = typeof name === 'string' ? [...name].length : 0;
+  if (length < 1 || length > MAX_FRIENDLY_NAME_LENGTH) {
+    throw new TwilioInputError(field, `must be a string of 1 to ${MAX_FRIENDLY_NAME_LENGTH} characters`);
+  }
+};
+
+const assertStatus = (status: unknown, field: string): void => {
+  if (status !== undefined && !ACCOUNT_STATUSES.includes(status as AccountStatus)) {
+    throw new TwilioInputError(field, `must be one of ${ACCOUNT_STATUSES.join(', ')}`);
+  }
+};
+
+const assertPageSize = (pageSize: unknown, field: string): void => {
+  if (pageSize === undefined) return;
+  if (!Number.isInteger(pageSize) || (pageSize as number) < 1 || (pageSize as number) > MAX_PAGE_SIZE) {
+    throw new TwilioInputError(field, `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+};
+
+export const validateCreateInput = (input: CreateSubaccountInput): void => {
+  assertFriendlyName(input.friendlyName, 'friendlyName');
+};
+
+export const validateListInput = (input: ListAccountsInput): void => {
+  assertFriendlyName(input.friendlyName, 'friendlyName');
+  assertStatus(input.status, 'status');
+  assertPageSize(input.pageSize, 'pageSize');
+};
+
+export const validateUpdateInput = (sid: unknown, input: UpdateAccountInput): void => {
+  assertAccountSid(sid);
+  if (input?.friendlyName === undefined && input?.status === undefined) {
+    throw new TwilioInputError('update', 'needs at least one of friendlyName or status');
+  }
+  assertFriendlyName(input.friendlyName, 'friendlyName');
+  assertStatus(input.status, 'status');
+};
+
+/** Twilio's parameter names, without the ones left out. */
+export const formOf = (fields: Record<string, string | number | undefined>): URLSearchParams => {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) form.set(name, String(value));
+  }
+  return form;
+};
+
+/*
+ * The answers. A body that does not fit is reported by field path only: issue details could
+ * quote the auth token.
+ */
 
 /** Dates are RFC 2822, e.g. "Thu, 30 Jul 2015 20:00:00 +0000". */
 const rfc2822Date = z.pipe(
@@ -57,13 +193,9 @@ export interface AccountPage {
   readonly nextPageUri: string | undefined;
 }
 
-interface WireAnswer {
-  readonly operation: TwilioOperation;
-  readonly status: number;
-  readonly body: string;
-}
+type ParsedAnswer = Pick<TwilioAnswer, 'operation' | 'status' | 'body'>;
 
-const parseWith = <Schema extends $ZodType>(schema: Schema, answer: WireAnswer): output<Schema> => {
+const parseWith = <Schema extends $ZodType>(schema: Schema, answer: ParsedAnswer): output<Schema> => {
   let json: unknown;
   try {
     json = JSON.parse(answer.body);
@@ -82,9 +214,9 @@ const parseWith = <Schema extends $ZodType>(schema: Schema, answer: WireAnswer):
   return result.data;
 };
 
-export const parseAccount = (answer: WireAnswer): TwilioAccount => parseWith(accountSchema, answer);
+export const parseAccount = (answer: ParsedAnswer): TwilioAccount => parseWith(accountSchema, answer);
 
-export const parseAccountPage = (answer: WireAnswer): AccountPage => {
+export const parseAccountPage = (answer: ParsedAnswer): AccountPage => {
   const page = parseWith(pageSchema, answer);
   return { accounts: page.accounts, nextPageUri: page.next_page_uri ?? undefined };
 };

@@ -100,7 +100,7 @@ export const applyEvents = async (cli: CliCloud, events: readonly TenantEvent[])
     secretsClient: cli.cloud.secretsClient,
     sqsClient: cli.cloud.sqs.client,
     dynamoDbClient: cli.cloud.dynamodb.client,
-    createTwilioClient: () => cli.twilio,
+    twilio: cli.twilio,
     logger: new Logger({ logLevel: 'SILENT' }),
     observer: { record: () => {} },
   });

@@ -1,6 +1,161 @@
 import { describe, expect, it } from 'vitest';
-import { TwilioUnexpectedResponseError } from '../../../shared/twilio/errors.ts';
-import { parseAccount, parseAccountPage } from '../../../shared/twilio/wire.ts';
+import {
+  TwilioConfigError,
+  TwilioInputError,
+  TwilioUnexpectedResponseError,
+} from '../../../shared/twilio/errors.ts';
+import {
+  assertAccountSid,
+  authorizationHeader,
+  DEFAULT_TWILIO_BASE_URL,
+  parseAccount,
+  parseAccountPage,
+  readTwilioBaseUrl,
+  validateCreateInput,
+  validateListInput,
+  validateTwilioBaseUrl,
+  validateUpdateInput,
+} from '../../../shared/twilio/wire.ts';
+
+describe('readTwilioBaseUrl', () => {
+  it('defaults to the public API when TWILIO_API_BASE_URL is unset or blank', () => {
+    expect(readTwilioBaseUrl({})).toBe('https://api.twilio.com');
+    expect(readTwilioBaseUrl({ TWILIO_API_BASE_URL: '  ' })).toBe(DEFAULT_TWILIO_BASE_URL);
+  });
+
+  it.each([
+    ['https://twilio-proxy.example.com', 'https://twilio-proxy.example.com'],
+    ['https://api.twilio.com/', 'https://api.twilio.com'],
+    ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+    ['http://localhost:4010/', 'http://localhost:4010'],
+    ['http://[::1]:4010', 'http://[::1]:4010'],
+  ])('accepts %s', (value, origin) => {
+    expect(readTwilioBaseUrl({ TWILIO_API_BASE_URL: value })).toBe(origin);
+  });
+
+  it.each([
+    'http://api.twilio.com',
+    'http://10.0.0.5:4010',
+    'http://127.0.0.1.example.com',
+    'ftp://127.0.0.1',
+    'not a url',
+    'https://user:pass@api.twilio.com',
+    'https://api.twilio.com/2010-04-01',
+    'https://api.twilio.com/?x=1',
+  ])('rejects %s, naming the variable', (value) => {
+    expect(() => readTwilioBaseUrl({ TWILIO_API_BASE_URL: value })).toThrow(TwilioConfigError);
+    expect(() => readTwilioBaseUrl({ TWILIO_API_BASE_URL: value })).toThrow(/^TWILIO_API_BASE_URL /);
+  });
+
+  it('never echoes credentials embedded in the URL', () => {
+    try {
+      validateTwilioBaseUrl('https://ACx:s3cr3t-token@api.twilio.com', 'baseUrl');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(TwilioConfigError);
+      expect(JSON.stringify(error)).not.toContain('s3cr3t-token');
+      expect((error as Error).message).toMatch(/^baseUrl /);
+    }
+  });
+});
+
+const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+const KEY_SID = `SK${'2'.repeat(32)}`;
+const decode = (header: string): string => Buffer.from(header.replace(/^Basic /, ''), 'base64').toString();
+
+describe('authorizationHeader', () => {
+  it('uses the account SID and auth token', () => {
+    expect(decode(authorizationHeader({ accountSid: ACCOUNT_SID, authToken: 'token-1' }))).toBe(
+      `${ACCOUNT_SID}:token-1`,
+    );
+  });
+
+  it('uses the API key SID and secret when given an API key', () => {
+    const header = authorizationHeader({
+      accountSid: ACCOUNT_SID,
+      apiKeySid: KEY_SID,
+      apiKeySecret: 'secret-1',
+    });
+    expect(decode(header)).toBe(`${KEY_SID}:secret-1`);
+  });
+
+  it.each([
+    [{ accountSid: 'AC1', authToken: 'x' }, 'credentials.accountSid'],
+    [{ accountSid: ACCOUNT_SID, authToken: '' }, 'credentials.authToken'],
+    [{ accountSid: ACCOUNT_SID, apiKeySid: 'SK1', apiKeySecret: 'x' }, 'credentials.apiKeySid'],
+    [{ accountSid: ACCOUNT_SID, apiKeySid: KEY_SID, apiKeySecret: '' }, 'credentials.apiKeySecret'],
+  ])('rejects %j naming %s', (credentials, setting) => {
+    expect(() => authorizationHeader(credentials)).toThrow(TwilioConfigError);
+    expect(() => authorizationHeader(credentials)).toThrow(setting);
+  });
+});
+
+const INPUT_SID = `AC${'0123456789abcdefABCDEF0123456789'}`;
+
+const inputError = (run: () => void): TwilioInputError => {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TwilioInputError);
+    return error as TwilioInputError;
+  }
+  throw new Error('expected a TwilioInputError');
+};
+
+describe('input validation', () => {
+  it('accepts account SIDs of AC + 32 hex digits in either case', () => {
+    expect(() => assertAccountSid(INPUT_SID)).not.toThrow();
+  });
+
+  it.each([
+    '',
+    `AC${'0'.repeat(31)}`,
+    `AC${'0'.repeat(33)}`,
+    `SK${'0'.repeat(32)}`,
+    `ac${'0'.repeat(32)}`,
+    `AC${'g'.repeat(32)}`,
+    `AC${'0'.repeat(32)}/../x`,
+  ])('rejects SID %j, not retryable', (sid) => {
+    const error = inputError(() => assertAccountSid(sid));
+    expect(error.retryable).toBe(false);
+    expect(error.context).toEqual({ field: 'sid' });
+  });
+
+  it('limits FriendlyName to 64 characters, counting characters rather than UTF-16 units', () => {
+    expect(() => validateCreateInput({ friendlyName: 'x'.repeat(64) })).not.toThrow();
+    expect(() => validateCreateInput({ friendlyName: '😀'.repeat(64) })).not.toThrow();
+    expect(inputError(() => validateCreateInput({ friendlyName: 'x'.repeat(65) })).message).toMatch(
+      /friendlyName/,
+    );
+    inputError(() => validateCreateInput({ friendlyName: '' }));
+    expect(() => validateCreateInput({})).not.toThrow();
+  });
+
+  it.each([1, 50, 1000])('accepts PageSize %d', (pageSize) => {
+    expect(() => validateListInput({ pageSize })).not.toThrow();
+  });
+
+  it.each([0, 1001, 2.5, -1, Number.NaN])('rejects PageSize %d', (pageSize) => {
+    expect(inputError(() => validateListInput({ pageSize })).context).toEqual({ field: 'pageSize' });
+  });
+
+  it('accepts only the three statuses', () => {
+    for (const status of ['active', 'suspended', 'closed'] as const) {
+      expect(() => validateListInput({ status })).not.toThrow();
+      expect(() => validateUpdateInput(INPUT_SID, { status })).not.toThrow();
+    }
+    inputError(() => validateListInput({ status: 'Active' as never }));
+    inputError(() => validateUpdateInput(INPUT_SID, { status: 'deleted' as never }));
+  });
+
+  it('needs at least one field to update and a valid SID', () => {
+    expect(inputError(() => validateUpdateInput(INPUT_SID, {})).context).toEqual({ field: 'update' });
+    expect(inputError(() => validateUpdateInput('AC123', { status: 'active' })).context).toEqual({
+      field: 'sid',
+    });
+    expect(() => validateUpdateInput(INPUT_SID, { friendlyName: 'renamed' })).not.toThrow();
+  });
+});
 
 const SID = `AC${'a'.repeat(32)}`;
 const TOKEN = '0123456789abcdef0123456789abcdef';

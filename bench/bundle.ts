@@ -17,7 +17,7 @@ import { BUNDLING, FUNCTION_RUNTIME } from '../infra/constructs/provisioner-func
 import { REPO_ROOT } from '../infra/paths.ts';
 import { BenchRunError, UnsupportedBundlingOptionError } from './errors.ts';
 
-export const BUILD_DIR = fileURLToPath(new URL('./.build/', import.meta.url));
+export const BUILD_DIR = fileURLToPath(new URL('.build', import.meta.url));
 
 /** Options that run extra steps around esbuild; if the stack ever uses one, the bundle would differ. */
 const UNSUPPORTED: readonly (keyof BundlingOptions)[] = [

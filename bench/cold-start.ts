@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { HANDLER_ENTRY } from '../infra/paths.ts';
 import type { LocalCloud } from '../local/cloud.ts';
-import { ENV } from '../shared/config/env-names.ts';
+import { ENV } from '../shared/contracts/env-names.ts';
 import { type BundledFunction, bundleFunction, type ModuleSubstitutes } from './bundle.ts';
 import { BenchRunError } from './errors.ts';
 import { freshTenantId, sqsEventOf, tenantEvents } from './events.ts';

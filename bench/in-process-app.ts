@@ -4,9 +4,9 @@
  * metrics are off so the benchmark's own output stays readable; neither makes a network call.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { createTenantEventsApp, type TenantEventsApp } from '../functions/tenant-events/composition.ts';
+import { readTenantEventsConfig } from '../functions/tenant-events/config.ts';
 import type { LocalCloud } from '../local/cloud.ts';
-import { createTenantEventsApp, type TenantEventsApp } from '../shared/app/tenant-events-app.ts';
-import { readTenantEventsConfig } from '../shared/config/tenant-events-config.ts';
 
 export const createInProcessApp = (cloud: LocalCloud): TenantEventsApp => {
   // The AWS SDK clients read their endpoints and region from the environment, as in Lambda.

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_CONFIG } from '../infra/config.ts';
 import type { LocalCloud } from '../local/cloud.ts';
-import { METRICS_NAMESPACE, SERVICE } from '../shared/observability/metric-names.ts';
+import { METRICS_NAMESPACE, SERVICE } from '../shared/contracts/metric-names.ts';
 
 export const FUNCTION_TIMEOUT_MS = DEFAULT_CONFIG.functionTimeoutSeconds * 1000;
 

@@ -9,18 +9,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Agent } from 'undici';
-import {
-  type CliConfig,
-  type CliFlags,
-  readCliConfig,
-  requireCliSetting,
-} from '../shared/config/cli-config.ts';
 import { createFriendlyNameCodec, type FriendlyNameCodec } from '../shared/domain/friendly-name.ts';
 import type { TenantLedger } from '../shared/domain/ports.ts';
 import { createDynamoDbLedger } from '../shared/ledger/dynamodb-ledger.ts';
 import { createParentCredentialsSource } from '../shared/secrets/parent-credentials.ts';
 import { createTwilioAccountsClient } from '../shared/twilio/client.ts';
 import type { TwilioAccountsApi } from '../shared/twilio/types.ts';
+import { type CliConfig, type CliFlags, readCliConfig, requireCliSetting } from './config.ts';
 import type { CliIo } from './io.ts';
 
 /** A CLI run is short: the main-account credentials are read once (and again after a 401). */

@@ -1,7 +1,7 @@
 /** Options shared by several commands, declared once so their names and help never differ. */
 import { type Command, Option } from 'commander';
-import { TENANT_EVENTS_QUEUE_URL } from '../shared/config/cli-config.ts';
-import { ENV } from '../shared/config/env-names.ts';
+import { ENV } from '../shared/contracts/env-names.ts';
+import { TENANT_EVENTS_QUEUE_URL } from './config.ts';
 
 export const addQueueUrlOption = (command: Command): Command =>
   command.addOption(

@@ -2,7 +2,7 @@
  * What every command action shares: the injected I/O, a context built from the command's own
  * options (and closed when the action ends), and the exit code the action decided.
  */
-import type { CliFlags } from '../shared/config/cli-config.ts';
+import type { CliFlags } from './config.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import type { CliIo } from './io.ts';
 

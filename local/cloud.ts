@@ -1,7 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { ENV } from '../shared/config/env-names.ts';
 import { DEFAULT_SECRET_PREFIX as DEFAULT_PREFIX } from '../shared/config/settings.ts';
+import { ENV } from '../shared/contracts/env-names.ts';
 import { ProvisionerError } from '../shared/errors.ts';
 import { type LocalDynamoDb, type LocalDynamoDbOptions, startLocalDynamoDb } from './dynamodb/index.ts';
 import {

@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireCliSetting } from '../../shared/config/cli-config.ts';
 import type { TenantEvent } from '../../shared/domain/event.ts';
 import {
   type OutgoingMessage,
@@ -18,6 +17,7 @@ import {
 import { createPacer, parseRate } from '../backfill/pacer.ts';
 import { type BackfillRow, readBackfillRows } from '../backfill/rows.ts';
 import { type BackfillState, loadBackfillState, saveBackfillState, stateFileFor } from '../backfill/state.ts';
+import { requireCliSetting } from '../config.ts';
 import type { CliContext } from '../context.ts';
 import { CliFileError } from '../errors.ts';
 import { buildTenantEvent, queueMessageOf } from '../event-input.ts';

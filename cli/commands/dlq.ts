@@ -3,7 +3,7 @@
  * `tenants dlq redrive` sends all or chosen messages back to the tenant-events queue.
  */
 import type { Command } from 'commander';
-import { requireCliSetting } from '../../shared/config/cli-config.ts';
+import { requireCliSetting } from '../config.ts';
 import type { CliContext } from '../context.ts';
 import {
   approximateDepth,

@@ -1,7 +1,7 @@
 /** `tenants send <type> <tenantId>`: publishes one lifecycle event, as a producer would. */
 import { Argument, type Command } from 'commander';
-import { requireCliSetting } from '../../shared/config/cli-config.ts';
 import { publishMessages } from '../../shared/publishing/publisher.ts';
+import { requireCliSetting } from '../config.ts';
 import type { CliContext } from '../context.ts';
 import {
   buildTenantEvent,

@@ -24,8 +24,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DLQ_ATTRIBUTE, TRUNCATED } from '../../functions/tenant-events/dead-letter.ts';
 import { peekTenantId } from '../../shared/domain/envelope.ts';
-import { DLQ_ATTRIBUTE, TRUNCATED } from '../../shared/processing/dead-letter.ts';
 import { SQS_BATCH_LIMIT } from '../../shared/publishing/publisher.ts';
 import { CliQueueError } from '../errors.ts';
 

@@ -7,9 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { createReconcileApp, type ReconcileSummary } from '../../shared/app/reconcile-app.ts';
-import { readReconcileConfig } from '../../shared/config/reconcile-config.ts';
 import { prefetchCredentials } from '../../shared/middleware/prefetch-credentials.ts';
+import { createReconcileApp, type ReconcileSummary } from './composition.ts';
+import { readReconcileConfig } from './config.ts';
 
 const app = createReconcileApp(readReconcileConfig(process.env));
 

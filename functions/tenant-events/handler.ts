@@ -7,9 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createTenantEventsApp } from '../../shared/app/tenant-events-app.ts';
-import { readTenantEventsConfig } from '../../shared/config/tenant-events-config.ts';
 import { prefetchCredentials } from '../../shared/middleware/prefetch-credentials.ts';
+import { createTenantEventsApp } from './composition.ts';
+import { readTenantEventsConfig } from './config.ts';
 
 const app = createTenantEventsApp(readTenantEventsConfig(process.env));
 // Read the main-account credentials during the init phase, as middy's secret middlewares do.

@@ -14,7 +14,7 @@ import {
   METRICS_NAMESPACE,
   SERVICE,
   SUBACCOUNT_LIMIT_METRIC,
-} from '../../shared/observability/metric-names.ts';
+} from '../../shared/contracts/metric-names.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
 
 export interface ProvisionerAlarmsProps {

@@ -13,7 +13,7 @@ import {
   SUBACCOUNT_LIMIT_METRIC,
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
-} from '../../shared/observability/metric-names.ts';
+} from '../../shared/contracts/metric-names.ts';
 import { driftMetric, tenantEventsCount } from './alarms.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
 

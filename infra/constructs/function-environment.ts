@@ -1,4 +1,4 @@
-import { ENV } from '../../shared/config/env-names.ts';
+import { ENV } from '../../shared/contracts/env-names.ts';
 import type { ProvisionerConfig } from '../config.ts';
 
 export interface FunctionEnvironmentInputs {

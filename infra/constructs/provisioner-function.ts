@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../shared/observability/metric-names.ts';
+import { METRICS_NAMESPACE } from '../../shared/contracts/metric-names.ts';
 import type { LogLevel } from '../config.ts';
 import { DEPS_LOCK_FILE, REPO_ROOT } from '../paths.ts';
 

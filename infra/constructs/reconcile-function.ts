@@ -3,7 +3,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SERVICE } from '../../shared/observability/metric-names.ts';
+import { SERVICE } from '../../shared/contracts/metric-names.ts';
 import { HANDLER_ENTRY } from '../paths.ts';
 import { type FunctionRuntimeProps, ProvisionerFunction, runtimePropsOf } from './provisioner-function.ts';
 import type { TenantLedger } from './tenant-ledger.ts';

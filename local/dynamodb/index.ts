@@ -1,7 +1,7 @@
 import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { ENV } from '../../shared/config/env-names.ts';
+import { ENV } from '../../shared/contracts/env-names.ts';
 import { LOCAL_AWS_CREDENTIALS } from '../sqs/credentials.ts';
 import { type RunningDynalite, startDynalite } from './dynalite.ts';
 import { LocalDynamoDbStartError } from './errors.ts';

@@ -4,10 +4,10 @@
  * Nothing is started; nothing here is used by the tests (they have no network).
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createSecretsManagerClient } from '../../shared/app/aws-clients.ts';
-import { createSqsClient } from '../../shared/app/sqs-client.ts';
+import { readTenantEventsConfig, type TenantEventsConfig } from '../../functions/tenant-events/config.ts';
+import { createSecretsManagerClient } from '../../shared/aws/clients.ts';
+import { createSqsClient } from '../../shared/aws/sqs-client.ts';
 import { ConfigurationError } from '../../shared/config/errors.ts';
-import { readTenantEventsConfig, type TenantEventsConfig } from '../../shared/config/tenant-events-config.ts';
 import { RealTargetConfigError } from './errors.ts';
 import type { Target } from './target.ts';
 

@@ -1,6 +1,7 @@
 /**
  * HTTP Basic authentication as Twilio does it: username is an Account SID (with its auth token)
- * or a Main API key SID (with its secret). https://www.twilio.com/docs/usage/requests-to-twilio
+ * or an API key SID (with its secret). A key proves its own account, with its type's rights.
+ * https://www.twilio.com/docs/usage/requests-to-twilio, https://www.twilio.com/docs/iam/api-keys
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AccountRecord } from './account-json.ts';
@@ -8,10 +9,15 @@ import { authenticationFailed } from './errors.ts';
 import { API_KEY_SID_PATTERN } from './format.ts';
 import type { AccountStore } from './store.ts';
 
+/** How the caller proved its account: what it may use depends on it (see handlers). */
+export type CredentialKind = 'auth-token' | 'main-key' | 'standard-key';
+
 export interface Principal {
-  /** The account whose rights apply. */
+  /** The account whose rights apply: the account of the token, or the key's own account. */
   readonly account: AccountRecord;
+  /** The account is the main account. */
   readonly isMain: boolean;
+  readonly credential: CredentialKind;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
@@ -29,23 +35,26 @@ const parseBasic = (header: string | undefined): { user: string; password: strin
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 };
 
+/**
+ * A closed account no longer authenticates, with its token or any of its keys; a deleted key no
+ * longer exists. A suspended account still authenticates: what it may do is the handlers'
+ * decision (AccountStore.inGoodStanding), answered with Twilio's code for it.
+ */
 const viaApiKey = (store: AccountStore, sid: string, secret: string): Principal | undefined => {
-  const expected = store.apiKeySecret(sid);
-  return expected !== undefined && sameSecret(secret, expected)
-    ? { account: store.main, isMain: true }
-    : undefined;
+  const key = store.keys.get(sid);
+  const account = key === undefined ? undefined : store.get(key.accountSid);
+  if (key === undefined || account === undefined || account.status === 'closed') return undefined;
+  if (!sameSecret(secret, key.secret)) return undefined;
+  const credential = key.type === 'Main' ? 'main-key' : 'standard-key';
+  return { account, isMain: account === store.main, credential };
 };
 
-/**
- * A closed account no longer authenticates. A suspended one still does: what it may do is the
- * handlers' decision (AccountStore.inGoodStanding), answered with Twilio's code for it.
- */
 const viaAccount = (store: AccountStore, sid: string, token: string): Principal | undefined => {
   const account = store.get(sid);
   if (account === undefined || account.status === 'closed' || !sameSecret(token, account.authToken)) {
     return undefined;
   }
-  return { account, isMain: account === store.main };
+  return { account, isMain: account === store.main, credential: 'auth-token' };
 };
 
 /** The principal the credentials prove, or `undefined` for missing or wrong ones. */

@@ -1,17 +1,18 @@
-/** Starts the stateful Accounts emulator on loopback HTTP. */
+/** Starts the stateful Accounts, Keys and Balance emulator on loopback HTTP. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AccountRecord, toAccountJson } from './account-json.ts';
 import { ConcurrencyLimiter } from './concurrency.ts';
 import { TwilioEmulatorConfigError } from './errors.ts';
 import { FaultBook } from './faults.ts';
+import { toKeyInfo } from './key-store.ts';
 import { ListLag } from './list-lag.ts';
 import { resolveOptions } from './options.ts';
-import { isAccountStatus } from './params.ts';
+import { friendlyNameParam, isAccountStatus } from './params.ts';
 import { handleRequest } from './pipeline.ts';
 import { RequestRecorder } from './recorder.ts';
 import { AccountStore } from './store.ts';
-import type { TwilioEmulator, TwilioEmulatorOptions } from './types.ts';
+import type { MainKeyOptions, TwilioApiKey, TwilioEmulator, TwilioEmulatorOptions } from './types.ts';
 
 const listen = (server: Server, port: number, host: string): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -35,6 +36,25 @@ const existing = (store: AccountStore, sid: string): AccountRecord => {
   const account = store.get(sid);
   if (account === undefined) throw new TwilioEmulatorConfigError('sid', 'is not an account of this emulator');
   return account;
+};
+
+/** A Main key, made as in Twilio's Console: outside the API, for an open account. */
+const createMainKey = (store: AccountStore, options: MainKeyOptions = {}): TwilioApiKey => {
+  const account = store.get(options.accountSid ?? store.main.sid);
+  if (account === undefined || account.status === 'closed') {
+    throw new TwilioEmulatorConfigError(
+      'accountSid',
+      'must be an account of this emulator that is not closed',
+    );
+  }
+  let friendlyName: string | undefined;
+  try {
+    friendlyName = friendlyNameParam(options.friendlyName);
+  } catch {
+    throw new TwilioEmulatorConfigError('friendlyName', 'must be at most 64 characters');
+  }
+  const key = store.keys.create(account.sid, 'Main', friendlyName ?? null);
+  return { sid: key.sid, secret: key.secret };
 };
 
 export const startTwilioEmulator = async (options: TwilioEmulatorOptions = {}): Promise<TwilioEmulator> => {
@@ -66,9 +86,11 @@ export const startTwilioEmulator = async (options: TwilioEmulatorOptions = {}): 
     resetStats: () => recorder.reset(),
     requestLog: () => recorder.log(),
     issuedAuthTokens: () => store.issuedTokens(),
-    issuedSecrets: () => [...store.issuedTokens(), ...store.apiKeySecrets()],
+    issuedSecrets: () => [...store.issuedTokens(), ...store.keys.issuedSecrets()],
     accounts: () => store.all().map(toAccountJson),
-    createApiKey: () => store.createApiKey(),
+    keys: (accountSid) => store.keys.live(accountSid).map(toKeyInfo),
+    createMainKey: (keyOptions) => createMainKey(store, keyOptions),
+    createApiKey: () => createMainKey(store),
     rotateAuthToken: () => store.rotateMainToken(),
     setSubaccountLimit: (limit) => store.setSubaccountLimit(limit),
     setConcurrencyLimit: (limit) => limiter.set(limit),

@@ -1,47 +1,28 @@
 /**
- * The four operations of the Accounts resource, run once the caller is authenticated.
+ * The four operations of the Accounts resource, run once the caller is authenticated, and the
+ * table of every route's handler (the Keys and Balance ones are in key-handlers.ts).
  * https://www.twilio.com/docs/iam/api/account
  */
 import { type AccountRecord, accountPath, toAccountJson } from './account-json.ts';
-import type { Principal } from './auth.ts';
 import {
   accountAccessDenied,
-  accountNotActive,
   invalidAccountsRequest,
   notFound,
   subaccountsCannotContainSubaccounts,
 } from './errors.ts';
-import type { ListLag } from './list-lag.ts';
+import {
+  type Handler,
+  type HandlerResult,
+  mainCredentialsOnly,
+  type RequestContext,
+  requireGoodStanding,
+} from './handler-context.ts';
+import { keyHandlers } from './key-handlers.ts';
 import { buildPage, matchesFilters, parseListQuery } from './paging.ts';
 import { accountSidParam, friendlyNameParam, statusParam } from './params.ts';
-import type { AccountStore } from './store.ts';
 import type { TwilioRoute } from './types.ts';
 
-export interface RequestContext {
-  readonly store: AccountStore;
-  readonly listLag: ListLag;
-  readonly principal: Principal;
-  /** The `{Sid}` of the path, for fetch and update. */
-  readonly sid: string | undefined;
-  readonly form: ReadonlyMap<string, string>;
-  readonly query: URLSearchParams;
-}
-
-export interface HandlerResult {
-  readonly status: number;
-  readonly body: unknown;
-  /** A fault that shaped the answer (for the request log and the fault counters). */
-  readonly fault?: 'list-lag';
-}
-
-/**
- * A suspended account, or any account of a suspended main account, is refused with 10001 whatever
- * it asks (errors.md). The one exception is a main account's change of a subaccount's Status,
- * which Twilio answers with its own code, 21476 (AccountStore's status rules).
- */
-const requireGoodStanding = (ctx: RequestContext): void => {
-  if (!ctx.store.inGoodStanding(ctx.principal.account)) throw accountNotActive();
-};
+export type { HandlerResult, RequestContext } from './handler-context.ts';
 
 /**
  * A main account reaches all its accounts; a subaccount only itself. Another account's SID is
@@ -100,9 +81,10 @@ const update = (ctx: RequestContext): HandlerResult => {
   return { status: 200, body: toAccountJson(ctx.store.update(account, { friendlyName, status })) };
 };
 
-export const handlers: Readonly<Record<TwilioRoute, (ctx: RequestContext) => HandlerResult>> = {
-  create,
-  list,
-  fetch,
-  update,
+export const handlers: Readonly<Record<TwilioRoute, Handler>> = {
+  create: mainCredentialsOnly(create),
+  list: mainCredentialsOnly(list),
+  fetch: mainCredentialsOnly(fetch),
+  update: mainCredentialsOnly(update),
+  ...keyHandlers,
 };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bodyTooLarge, type TwilioApiError } from './errors.ts';
 import { newRequestSid } from './format.ts';
 
-/** Far above any Accounts request (a FriendlyName is at most 64 characters). */
+/** Far above any request the emulator serves (a FriendlyName is at most 64 characters). */
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface Connection {
@@ -47,12 +47,18 @@ export const pause = (ms: number, connection: Connection): Promise<void> =>
     });
   });
 
+/** A JSON answer; `undefined` as the body answers with none (a delete's 204). */
 export const sendJson = (
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void => {
+  if (body === undefined) {
+    res.writeHead(status, { ...headers, 'Twilio-Request-Id': newRequestSid() });
+    res.end();
+    return;
+  }
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

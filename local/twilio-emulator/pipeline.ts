@@ -95,6 +95,7 @@ const execute = (
       listLag: deps.listLag,
       principal,
       sid: match.sid,
+      keySid: match.keySid,
       form,
       query: url.searchParams,
     });

@@ -1,7 +1,7 @@
 /**
  * In-memory accounts of one main account and its subaccounts, with the rules of the Accounts
  * resource: subaccount limit, closed is irreversible, the main account cannot change status, and
- * the standing of accounts that Twilio itself suspended.
+ * the standing of accounts that Twilio itself suspended. Their API keys are in `keys`.
  * https://www.twilio.com/docs/iam/api/subaccounts
  */
 import type { AccountStatus, AccountType } from '../../shared/twilio/types.ts';
@@ -14,9 +14,9 @@ import {
   subaccountSuspendedByTwilio,
   TwilioEmulatorConfigError,
 } from './errors.ts';
-import { defaultFriendlyName, newAccountSid, newApiKeySid, newAuthToken } from './format.ts';
+import { defaultFriendlyName, newAccountSid, newAuthToken } from './format.ts';
+import { KeyStore } from './key-store.ts';
 import { checkSubaccountLimit } from './options.ts';
-import type { TwilioApiKey } from './types.ts';
 
 export interface StoreOptions {
   readonly accountSid: string;
@@ -37,16 +37,17 @@ const MAIN_FRIENDLY_NAME = 'My first Twilio account';
 
 export class AccountStore {
   readonly main: AccountRecord;
+  readonly keys: KeyStore;
   private readonly bySid = new Map<string, AccountRecord>();
   private readonly ordered: AccountRecord[] = [];
   private readonly tokens: string[] = [];
-  private readonly apiKeys = new Map<string, string>();
   /** Subaccounts Twilio itself suspended, with the status each had before. */
   private readonly suspendedByTwilio = new Map<AccountRecord, AccountStatus>();
   private nextSeq = 0;
   private subaccountLimit: number;
 
   constructor(private readonly options: StoreOptions) {
+    this.keys = new KeyStore(options.now);
     this.main = this.insert(options.accountSid, options.authToken, MAIN_FRIENDLY_NAME, options.accountSid);
     this.subaccountLimit = options.subaccountLimit;
     if (options.mainAccountSuspended) this.setMainSuspended(true);
@@ -63,20 +64,6 @@ export class AccountStore {
 
   issuedTokens(): string[] {
     return [...this.tokens];
-  }
-
-  apiKeySecrets(): string[] {
-    return [...this.apiKeys.values()];
-  }
-
-  apiKeySecret(sid: string): string | undefined {
-    return this.apiKeys.get(sid);
-  }
-
-  createApiKey(): TwilioApiKey {
-    const key = { sid: newApiKeySid(), secret: newAuthToken() };
-    this.apiKeys.set(key.sid, key.secret);
-    return key;
   }
 
   rotateMainToken(): string {

@@ -1,13 +1,40 @@
 /**
- * Public types of the local Twilio Accounts emulator.
- * Wire format: https://www.twilio.com/docs/iam/api/account
+ * Public types of the local Twilio emulator: the Accounts, Keys and Balance resources.
+ * Wire format: https://www.twilio.com/docs/iam/api/account, https://www.twilio.com/docs/iam/api/key
  */
 import type { AccountStatus, AccountType } from '../../shared/twilio/types.ts';
 
-/** create = POST Accounts.json, list = GET Accounts.json, fetch = GET Accounts/{Sid}.json, update = POST Accounts/{Sid}.json */
-export type TwilioRoute = 'create' | 'list' | 'fetch' | 'update';
+/**
+ * Accounts: create = POST Accounts.json, list = GET Accounts.json, fetch = GET Accounts/{Sid}.json,
+ * update = POST Accounts/{Sid}.json.
+ * Keys: key-create = POST Accounts/{AccountSid}/Keys.json, key-list = GET Accounts/{AccountSid}/Keys.json,
+ * key-fetch / key-update / key-delete = GET / POST / DELETE Accounts/{AccountSid}/Keys/{Sid}.json.
+ * Balance: balance = GET Accounts/{AccountSid}/Balance.json.
+ */
+export type TwilioRoute =
+  | 'create'
+  | 'list'
+  | 'fetch'
+  | 'update'
+  | 'key-create'
+  | 'key-list'
+  | 'key-fetch'
+  | 'key-update'
+  | 'key-delete'
+  | 'balance';
 
-export const TWILIO_ROUTES: readonly TwilioRoute[] = ['create', 'list', 'fetch', 'update'];
+export const TWILIO_ROUTES: readonly TwilioRoute[] = [
+  'create',
+  'list',
+  'fetch',
+  'update',
+  'key-create',
+  'key-list',
+  'key-fetch',
+  'key-update',
+  'key-delete',
+  'balance',
+];
 
 export type TwilioFault =
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number }
@@ -81,6 +108,45 @@ export interface AccountJson {
   uri: string;
 }
 
+/** A Key exactly as the API returns it from fetch, list and update (never with its secret). */
+export interface KeyJson {
+  sid: string;
+  friendly_name: string | null;
+  date_created: string;
+  date_updated: string;
+}
+
+/** The create answer: the only place a key's secret ever appears. */
+export interface NewKeyJson extends KeyJson {
+  secret: string;
+}
+
+/** GET Accounts/{AccountSid}/Balance.json */
+export interface BalanceJson {
+  account_sid: string;
+  balance: string;
+  currency: string;
+}
+
+/**
+ * Main keys are made in Twilio's Console and may use every resource, Accounts and Keys included;
+ * Standard keys (what `POST Keys.json` creates) every resource but those two.
+ */
+export type TwilioKeyType = 'Main' | 'Standard';
+
+/** A live key as tests see it: the wire fields plus its account and type, never its secret. */
+export interface TwilioKeyInfo extends KeyJson {
+  account_sid: string;
+  type: TwilioKeyType;
+}
+
+export interface MainKeyOptions {
+  /** The account the key belongs to; the main account when omitted. */
+  readonly accountSid?: string;
+  /** At most 64 characters; none (`null`) when omitted. */
+  readonly friendlyName?: string;
+}
+
 export interface TwilioRequestLogEntry {
   readonly route: TwilioRoute;
   readonly method: string;
@@ -99,7 +165,7 @@ export interface TwilioEmulatorStats {
   readonly faultsInjected: Record<string, number>;
 }
 
-/** A Main API key: it authenticates with the main account's rights. */
+/** An API key's SID and secret, as `createMainKey()` issues them. */
 export interface TwilioApiKey {
   readonly sid: string;
   /** Secret. Never log it. */
@@ -121,11 +187,21 @@ export interface TwilioEmulator {
   requestLog(): ReadonlyArray<TwilioRequestLogEntry>;
   /** The main token and every subaccount token ever issued (to assert none leaks). */
   issuedAuthTokens(): string[];
-  /** issuedAuthTokens() plus every API key secret. */
+  /**
+   * issuedAuthTokens() plus the secret of every API key ever issued: Main keys, and Standard keys
+   * created through the API (including keys since deleted and creates whose answer was lost).
+   */
   issuedSecrets(): string[];
   /** Snapshots of every account, main first, in creation order. */
   accounts(): ReadonlyArray<AccountJson>;
-  /** Issues a Main API key (`SK` + 32 hex) for the main account. */
+  /** Every live (not deleted) key, of one account or of all, in creation order; never a secret. */
+  keys(accountSid?: string): ReadonlyArray<TwilioKeyInfo>;
+  /**
+   * Issues a Main key (`SK` + 32 hex) as Twilio's Console does: for the main account unless
+   * `accountSid` names another (open) account. Nothing is recorded and no fault applies.
+   */
+  createMainKey(options?: MainKeyOptions): TwilioApiKey;
+  /** @deprecated The same as `createMainKey()`. */
   createApiKey(): TwilioApiKey;
   /** Replaces the main account's auth token (the old one stops working) and returns the new one. */
   rotateAuthToken(): string;

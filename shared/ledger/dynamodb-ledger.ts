@@ -14,7 +14,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { awsErrorName } from '../aws-errors.ts';
+import { awsErrorName } from '../aws/errors.ts';
 import { LeaseLostError } from '../domain/errors.ts';
 import type { Lease, LedgerEntry, LedgerState, SubaccountStatus, TenantLedger } from '../domain/ports.ts';
 import { LedgerCallError, LedgerItemInvalidError } from './errors.ts';

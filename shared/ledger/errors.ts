@@ -1,4 +1,4 @@
-import { asAwsError, isRetryableAwsError } from '../aws-errors.ts';
+import { asAwsError, isRetryableAwsError } from '../aws/errors.ts';
 import { ProvisionerError } from '../errors.ts';
 
 /** A DynamoDB call of the tenant ledger failed. The message names the operation and AWS's error. */

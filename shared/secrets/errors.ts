@@ -1,7 +1,7 @@
-import { type AwsLikeError, asAwsError, isRetryableAwsError } from '../aws-errors.ts';
+import { type AwsLikeError, asAwsError, isRetryableAwsError } from '../aws/errors.ts';
 import { ProvisionerError } from '../errors.ts';
 
-export { RETRYABLE_AWS_ERRORS, RETRYABLE_SOCKET_CODES } from '../aws-errors.ts';
+export { RETRYABLE_AWS_ERRORS, RETRYABLE_SOCKET_CODES } from '../aws/errors.ts';
 
 /** A Secrets Manager call failed. The message names the operation and AWS's error, never a value. */
 export class SecretsManagerCallError extends ProvisionerError {

@@ -5,8 +5,8 @@
  * (api.v2010.account and ListAccountResponse in Twilio's OpenAPI) read into `TwilioAccount`s.
  */
 import type { $ZodType, output } from 'zod/v4/core';
-import { ENV } from '../config/env-names.ts';
 import { DEFAULT_TWILIO_BASE_URL, twilioBaseUrlProblems, twilioOrigin } from '../config/settings.ts';
+import { ENV } from '../contracts/env-names.ts';
 import * as z from '../zod.ts';
 import { TwilioConfigError, TwilioInputError, TwilioUnexpectedResponseError } from './errors.ts';
 import {

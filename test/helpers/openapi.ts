@@ -16,31 +16,50 @@ type JsonObject = { [key: string]: Json };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const SPEC_IN_SHARED = path.join('shared', 'twilio', 'accounts-openapi.json');
+const SHARED_DIR = path.join('shared', 'twilio');
 
 /**
- * Twilio's official OpenAPI for the Accounts resource. It is reference material kept beside the
- * checkout (`../shared/twilio/`), never copied into the repository: `TWILIO_ACCOUNTS_OPENAPI`
- * names it explicitly, otherwise the nearest `shared/twilio/` above the checkout is used.
- * `undefined` when neither exists (a clone somewhere else); the suites that need it say so.
+ * One of Twilio's official OpenAPI documents kept beside the checkout (`../shared/twilio/`), never
+ * copied into the repository: `envVar` names it explicitly, otherwise the nearest `shared/twilio/`
+ * above the checkout is used. `undefined` when neither exists (a clone somewhere else).
  */
-const findAccountsOpenApi = (): string | undefined => {
-  const explicit = process.env.TWILIO_ACCOUNTS_OPENAPI;
+const findSharedSpec = (fileName: string, envVar: string): string | undefined => {
+  const explicit = process.env[envVar];
   if (explicit) return path.resolve(explicit);
   for (let dir = path.dirname(repoRoot); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SPEC_IN_SHARED);
+    const candidate = path.join(dir, SHARED_DIR, fileName);
     if (existsSync(candidate)) return candidate;
     if (path.dirname(dir) === dir) return undefined;
   }
 };
 
-export const accountsOpenApiPath: string | undefined = findAccountsOpenApi();
-
-/** Why the OpenAPI checks cannot run here, or `undefined` when they can. */
-export const accountsOpenApiMissing: string | undefined =
-  accountsOpenApiPath === undefined
-    ? `Twilio's accounts-openapi.json was not found beside the checkout (../${SPEC_IN_SHARED}); set TWILIO_ACCOUNTS_OPENAPI to its path`
+const missing = (fileName: string, envVar: string, found: string | undefined): string | undefined =>
+  found === undefined
+    ? `Twilio's ${fileName} was not found beside the checkout (../${path.join(SHARED_DIR, fileName)}); set ${envVar} to its path`
     : undefined;
+
+/** Twilio's official OpenAPI for the Accounts resource (`TWILIO_ACCOUNTS_OPENAPI` overrides). */
+export const accountsOpenApiPath: string | undefined = findSharedSpec(
+  'accounts-openapi.json',
+  'TWILIO_ACCOUNTS_OPENAPI',
+);
+
+/** Why the Accounts OpenAPI checks cannot run here, or `undefined` when they can. */
+export const accountsOpenApiMissing: string | undefined = missing(
+  'accounts-openapi.json',
+  'TWILIO_ACCOUNTS_OPENAPI',
+  accountsOpenApiPath,
+);
+
+/** Twilio's official OpenAPI for the Keys and Balance resources (`TWILIO_KEYS_OPENAPI` overrides). */
+export const keysOpenApiPath: string | undefined = findSharedSpec('keys-openapi.json', 'TWILIO_KEYS_OPENAPI');
+
+/** Why the Keys OpenAPI checks cannot run here, or `undefined` when they can. */
+export const keysOpenApiMissing: string | undefined = missing(
+  'keys-openapi.json',
+  'TWILIO_KEYS_OPENAPI',
+  keysOpenApiPath,
+);
 
 export interface OpenApiValidatorOptions {
   /**
@@ -51,6 +70,8 @@ export interface OpenApiValidatorOptions {
 }
 
 export interface OpenApiResponseValidator {
+  /** The response statuses the document gives `method path` (e.g. [204] for a delete). */
+  statuses(apiPath: string, method: string): number[];
   /** Readable errors; empty when `body` matches the documented `status` response of `method path`. */
   errors(apiPath: string, method: string, status: number, body: unknown): string[];
   /** Throws an Error listing every mismatch. */
@@ -130,11 +151,17 @@ const describe = (errors: ErrorObject[] | null | undefined): string[] =>
     (e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
   );
 
-const responseSchema = (spec: JsonObject, apiPath: string, method: string, status: number): Json => {
+const responsesOf = (spec: JsonObject, apiPath: string, method: string): Record<string, JsonObject> => {
   const paths = spec.paths as Record<string, Record<string, JsonObject>>;
   const operation = paths[apiPath]?.[method.toLowerCase()];
   const responses = operation?.responses as Record<string, JsonObject> | undefined;
-  const content = responses?.[String(status)]?.content as Record<string, JsonObject> | undefined;
+  if (responses === undefined) throw new Error(`No documented operation ${method} ${apiPath}`);
+  return responses;
+};
+
+const responseSchema = (spec: JsonObject, apiPath: string, method: string, status: number): Json => {
+  const responses = responsesOf(spec, apiPath, method);
+  const content = responses[String(status)]?.content as Record<string, JsonObject> | undefined;
   const schema = content?.['application/json']?.schema;
   if (schema === undefined) throw new Error(`No documented ${status} JSON response for ${method} ${apiPath}`);
   return schema;
@@ -177,6 +204,7 @@ export const loadOpenApiValidator = (
     return validate(body) ? [] : describe(validate.errors);
   };
   return {
+    statuses: (apiPath, method) => Object.keys(responsesOf(spec, apiPath, method)).map(Number),
     errors,
     assert: (apiPath, method, status, body) => {
       const found = errors(apiPath, method, status, body);

@@ -10,12 +10,12 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { runBounded } from '../../../functions/tenant-events/batch.ts';
+import { DLQ_ATTRIBUTE } from '../../../functions/tenant-events/dead-letter.ts';
 import type { LocalCloud } from '../../../local/cloud.ts';
 import type { AccountJson } from '../../../local/twilio-emulator/index.ts';
 import type { LedgerEntry } from '../../../shared/domain/ports.ts';
 import { scanLedger } from '../../../shared/ledger/scan-ledger.ts';
-import { runBounded } from '../../../shared/processing/batch.ts';
-import { DLQ_ATTRIBUTE } from '../../../shared/processing/dead-letter.ts';
 import { createTwilioAccountsClient } from '../../../shared/twilio/index.ts';
 
 export interface ObservedSecret {

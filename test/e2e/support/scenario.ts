@@ -14,7 +14,7 @@ import {
 } from '../../../local/runner/index.ts';
 import type { SecretsEmulatorStats } from '../../../local/secrets-emulator/index.ts';
 import type { TwilioEmulatorStats } from '../../../local/twilio-emulator/index.ts';
-import { ENV } from '../../../shared/config/env-names.ts';
+import { ENV } from '../../../shared/contracts/env-names.ts';
 import { publishMessages } from '../../../shared/publishing/publisher.ts';
 import { clearFaults, injectFaults, RUN_TIMING } from './fault-plan.ts';
 import { type CapturedLine, startLogCapture } from './log-capture.ts';

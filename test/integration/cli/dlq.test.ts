@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { receiveDeadLetters } from '../../../cli/dlq/dead-letters.ts';
 import { redrive } from '../../../cli/dlq/redrive.ts';
-import { createDeadLetterSender, deadLetterMessage } from '../../../shared/processing/dead-letter.ts';
+import { createDeadLetterSender, deadLetterMessage } from '../../../functions/tenant-events/dead-letter.ts';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../shared/publishing/sqs-message.ts';
 import { tenantEvent } from '../../helpers/events.ts';
 import { sqsRecord } from '../../helpers/sqs-records.ts';

@@ -10,9 +10,9 @@ import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secret
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CliIo } from '../../../cli/io.ts';
 import { runCli } from '../../../cli/run.ts';
+import { createTenantEventsApp } from '../../../functions/tenant-events/composition.ts';
+import { readTenantEventsConfig } from '../../../functions/tenant-events/config.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.ts';
-import { createTenantEventsApp } from '../../../shared/app/tenant-events-app.ts';
-import { readTenantEventsConfig } from '../../../shared/config/tenant-events-config.ts';
 import type { TenantEvent } from '../../../shared/domain/event.ts';
 import type { TenantRecord } from '../../../shared/domain/ports.ts';
 import { identityTags, markTags } from '../../../shared/secrets/tenant-tags.ts';

@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FAKE_CREDENTIALS } from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = 'local/secrets-emulator/cli.ts';
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const SECRET_VALUE = 'cli-test-secret-value';

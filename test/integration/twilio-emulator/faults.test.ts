@@ -137,7 +137,18 @@ describe('fault rules', () => {
     emulator.resetStats();
     expect(emulator.stats()).toEqual({
       total: 0,
-      byRoute: { create: 0, list: 0, fetch: 0, update: 0 },
+      byRoute: {
+        create: 0,
+        list: 0,
+        fetch: 0,
+        update: 0,
+        'key-create': 0,
+        'key-list': 0,
+        'key-fetch': 0,
+        'key-update': 0,
+        'key-delete': 0,
+        balance: 0,
+      },
       faultsInjected: {},
     });
     expect(emulator.requestLog()).toEqual([]);

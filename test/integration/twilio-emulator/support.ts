@@ -109,3 +109,48 @@ export const manualClock = (iso: string) => {
     },
   };
 };
+
+export const keysPath = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}/Keys.json`;
+export const keyPath = (accountSid: string, sid: string): string =>
+  `/2010-04-01/Accounts/${accountSid}/Keys/${sid}.json`;
+export const balancePath = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}/Balance.json`;
+
+export interface KeyBody {
+  sid: string;
+  friendly_name: string | null;
+  date_created: string;
+  date_updated: string;
+}
+
+export interface NewKeyBody extends KeyBody {
+  secret: string;
+}
+
+export interface KeyPageBody extends Omit<PageBody, 'accounts'> {
+  keys: KeyBody[];
+}
+
+export interface BalanceBody {
+  account_sid: string;
+  balance: string;
+  currency: string;
+}
+
+/** Creates a Standard key on `accountSid` (the main account by default) with the main credentials. */
+export const createKey = async (
+  emulator: TwilioEmulator,
+  accountSid: string = emulator.accountSid,
+  options: { readonly auth?: readonly [string, string]; readonly friendlyName?: string } = {},
+): Promise<NewKeyBody> => {
+  const form = options.friendlyName === undefined ? undefined : { FriendlyName: options.friendlyName };
+  const auth = options.auth ?? mainAuth(emulator);
+  const reply = await call<NewKeyBody>(emulator, 'POST', keysPath(accountSid), { auth, form });
+  if (reply.status !== 201) throw new Error(`key create answered ${reply.status}`);
+  return reply.body;
+};
+
+/** Basic credentials of a key. */
+export const keyAuth = (key: {
+  readonly sid: string;
+  readonly secret: string;
+}): readonly [string, string] => [key.sid, key.secret];

@@ -168,3 +168,74 @@ describe('Twilio codes surfaced by the official helper as RestException', () => 
     }
   });
 });
+
+describe('Keys and Balance through the official Twilio Node helper', () => {
+  const keyClient = (sid: string, secret: string, accountSid: string) =>
+    twilio(sid, secret, { accountSid, httpClient: new EmulatorRequestClient(emulator.url) });
+
+  it('creates, lists across pages, fetches, updates and removes keys of a subaccount', async () => {
+    const sub = await client.api.v2010.accounts.create({ friendlyName: 'sdk keys tenant' });
+    const created = [];
+    for (const friendlyName of ['k1', 'k2', 'k3']) {
+      created.push(await client.api.v2010.accounts(sub.sid).newKeys.create({ friendlyName }));
+    }
+    const first = created[0]!;
+    expect(first.sid).toMatch(/^SK[0-9a-f]{32}$/);
+    expect(first.secret).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(first.friendlyName).toBe('k1');
+    expect(first.dateCreated).toBeInstanceOf(Date);
+    expect(Number.isNaN(first.dateCreated.getTime())).toBe(false);
+
+    emulator.resetStats();
+    const listed = await client.api.v2010.accounts(sub.sid).keys.list({ pageSize: 2 });
+    expect(listed.map((k) => k.sid)).toEqual(created.map((k) => k.sid));
+    expect(emulator.stats().byRoute['key-list']).toBe(2);
+    for (const secret of created.map((k) => k.secret)) {
+      expect(JSON.stringify(listed.map((k) => k.toJSON()))).not.toContain(secret);
+    }
+
+    const fetched = await client.api.v2010.accounts(sub.sid).keys(first.sid).fetch();
+    expect(fetched).toMatchObject({ sid: first.sid, friendlyName: 'k1' });
+    const renamed = await client.api.v2010.accounts(sub.sid).keys(first.sid).update({ friendlyName: 'k1b' });
+    expect(renamed.friendlyName).toBe('k1b');
+    expect(await client.api.v2010.accounts(sub.sid).keys(first.sid).remove()).toBe(true);
+    expect(emulator.keys(sub.sid).map((k) => k.sid)).toEqual(created.slice(1).map((k) => k.sid));
+  });
+
+  it('authenticates with a Standard key: Balance works, Accounts and Keys are 401 / 20003', async () => {
+    const sub = await client.api.v2010.accounts.create({ friendlyName: 'sdk standard key' });
+    const key = await client.api.v2010.accounts(sub.sid).newKeys.create({ friendlyName: 'service' });
+    const asKey = keyClient(key.sid, key.secret, sub.sid);
+    const balance = await asKey.api.v2010.accounts(sub.sid).balance.fetch();
+    expect(balance).toMatchObject({ accountSid: sub.sid, balance: '20.00', currency: 'USD' });
+    for (const refused of [
+      asKey.api.v2010.accounts(sub.sid).fetch(),
+      asKey.api.v2010.accounts.list(),
+      asKey.api.v2010.accounts(sub.sid).keys.list(),
+      asKey.api.v2010.accounts(sub.sid).newKeys.create(),
+    ]) {
+      const error = await refused.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(twilio.RestException);
+      expect(error).toMatchObject({ status: 401, code: 20003 });
+    }
+    await client.api.v2010.accounts(sub.sid).keys(key.sid).remove();
+    const afterDelete = await asKey.api.v2010
+      .accounts(sub.sid)
+      .balance.fetch()
+      .catch((e: unknown) => e);
+    expect(afterDelete).toMatchObject({ status: 401, code: 20003 });
+  });
+
+  it('authenticates with a Main key, which may create subaccounts and their keys', async () => {
+    const main = emulator.createMainKey();
+    const asMain = keyClient(main.sid, main.secret, emulator.accountSid);
+    const sub = await asMain.api.v2010.accounts.create({ friendlyName: 'sdk main key' });
+    const key = await asMain.api.v2010.accounts(sub.sid).newKeys.create();
+    expect(key.friendlyName).toBeNull();
+    expect((await asMain.api.v2010.accounts(sub.sid).balance.fetch()).accountSid).toBe(sub.sid);
+    expect((await asMain.api.v2010.accounts(sub.sid).keys.list()).map((k) => k.sid)).toEqual([key.sid]);
+  });
+});

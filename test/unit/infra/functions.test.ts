@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../../shared/config/env-names.ts';
-import { METRICS_NAMESPACE, SERVICE } from '../../../shared/observability/metric-names.ts';
+import { ENV } from '../../../shared/contracts/env-names.ts';
+import { METRICS_NAMESPACE, SERVICE } from '../../../shared/contracts/metric-names.ts';
 import { resourceOf, synthStack } from './synth.ts';
 
 describe('functions', () => {

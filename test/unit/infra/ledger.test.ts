@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../../shared/config/env-names.ts';
+import { ENV } from '../../../shared/contracts/env-names.ts';
 import { LEDGER_PARTITION_KEY, LEDGER_TABLE_DEFINITION } from '../../../shared/ledger/table-definition.ts';
 import { resourceOf, synthStack } from './synth.ts';
 

@@ -9,7 +9,7 @@ import {
   SUBACCOUNT_LIMIT_METRIC,
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
-} from '../../../shared/observability/metric-names.ts';
+} from '../../../shared/contracts/metric-names.ts';
 import { resourceOf, synthStack } from './synth.ts';
 
 type Alarm = Record<string, unknown>;

@@ -1,0 +1,112 @@
+/**
+ * The composition root of the reconcile function: builds the Twilio client and the Secrets
+ * Manager and DynamoDB clients once per container, and exposes one drift check per scheduled invocation. Each
+ * finding is one structured log line; the finding count is one EMF metric the alarms watch.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createDynamoDbClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
+import { DRIFT_METRIC, METRICS_NAMESPACE, SERVICE } from '../../shared/contracts/metric-names.ts';
+import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
+import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
+import { type DriftKind, runReconcile } from '../../shared/reconcile/index.ts';
+import {
+  createParentCredentialsSource,
+  type ParentCredentialsSource,
+} from '../../shared/secrets/parent-credentials.ts';
+import { createTwilioAccountsClient } from '../../shared/twilio/client.ts';
+import type { TwilioAccountsApi } from '../../shared/twilio/types.ts';
+import type { ReconcileConfig } from './config.ts';
+
+export interface ReconcileAppOverrides {
+  readonly secretsClient?: SecretsManagerClient;
+  readonly dynamoDbClient?: DynamoDBClient;
+  readonly twilioClient?: TwilioAccountsApi;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** What an invocation returns (and logs): counts only, never an identifier of a credential. */
+export interface ReconcileSummary {
+  readonly drift: number;
+  readonly byKind: Readonly<Partial<Record<DriftKind, number>>>;
+  readonly subaccountsChecked: number;
+  readonly secretsChecked: number;
+  readonly ignoredSubaccounts: number;
+  readonly unmanagedSecrets: number;
+  readonly ledgerItemsChecked: number;
+}
+
+export interface ReconcileApp {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly parentCredentials: ParentCredentialsSource;
+  run(options?: { deadline?: number }): Promise<ReconcileSummary>;
+}
+
+const countByKind = (kinds: readonly DriftKind[]): Partial<Record<DriftKind, number>> => {
+  const counts: Partial<Record<DriftKind, number>> = {};
+  for (const kind of kinds) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+};
+
+export const createReconcileApp = (
+  config: ReconcileConfig,
+  overrides: ReconcileAppOverrides = {},
+): ReconcileApp => {
+  const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.reconcile });
+  const metrics =
+    overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.reconcile });
+  const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
+  const parentCredentials = createParentCredentialsSource({
+    client: secretsClient,
+    secretId: config.PARENT_CREDENTIALS_SECRET,
+    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
+  });
+  const twilio =
+    overrides.twilioClient ??
+    createTwilioAccountsClient({
+      credentials: parentCredentials,
+      baseUrl: config.TWILIO_API_BASE_URL,
+      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
+    });
+  const codec = createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE);
+  const dynamoDbClient = overrides.dynamoDbClient ?? createDynamoDbClient();
+  const tableName = config.TENANT_LEDGER_TABLE;
+  // Report only: the scheduled check never writes; `tenants reconcile --repair` does.
+  const ledger = {
+    client: dynamoDbClient,
+    tableName,
+    port: createDynamoDbLedger({ client: dynamoDbClient, tableName }),
+  };
+
+  return {
+    logger,
+    metrics,
+    parentCredentials,
+    run: async (options = {}) => {
+      const report = await runReconcile(
+        { twilio, secretsClient, secretPrefix: config.SECRET_PREFIX, codec, ledger },
+        options,
+      );
+      for (const finding of report.findings) logger.warn(`drift ${finding.kind}`, { ...finding });
+      for (const secret of report.unmanagedSecrets) {
+        logger.info('secret under the prefix is not managed by this service', { ...secret });
+      }
+      metrics.addMetric(DRIFT_METRIC, MetricUnit.Count, report.findings.length);
+      const summary: ReconcileSummary = {
+        drift: report.findings.length,
+        byKind: countByKind(report.findings.map((finding) => finding.kind)),
+        subaccountsChecked: report.subaccountsChecked,
+        secretsChecked: report.secretsChecked,
+        ignoredSubaccounts: report.ignoredSubaccounts,
+        unmanagedSecrets: report.unmanagedSecrets.length,
+        ledgerItemsChecked: report.ledgerItemsChecked ?? 0,
+      };
+      logger.info('reconcile finished', { ...summary });
+      return summary;
+    },
+  };
+};

@@ -1,0 +1,167 @@
+/**
+ * The composition root of the tenant-events function: builds the adapters from configuration
+ * once per container (cold start) and exposes the batch entry point the handler calls.
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createDynamoDbClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
+import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../../shared/contracts/metric-names.ts';
+import { peekTenantId } from '../../shared/domain/envelope.ts';
+import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
+import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
+import {
+  createParentCredentialsSource,
+  type ParentCredentialsSource,
+} from '../../shared/secrets/parent-credentials.ts';
+import { createSecretsManagerVault } from '../../shared/secrets/tenant-vault.ts';
+import {
+  classifyTwilioError,
+  createTwilioAccountsClient,
+  createTwilioSubaccountGateway,
+  type TwilioAccountsApi,
+} from '../../shared/twilio/index.ts';
+import { processBatch } from './batch.ts';
+import type { TenantEventsConfig } from './config.ts';
+import type { DeadLetterSender } from './dead-letter.ts';
+import { createPowertoolsObserver } from './powertools-observer.ts';
+import type { RecordObserver } from './record-observer.ts';
+import { createTenantEventProcessor } from './record-processor.ts';
+
+export interface TenantEventsAppDependencies {
+  /** Any Twilio Accounts client; the undici client over the main-account credentials unless given. */
+  readonly twilio?: TwilioAccountsApi;
+  readonly secretsClient?: SecretsManagerClient;
+  readonly sqsClient?: SQSClient;
+  readonly dynamoDbClient?: DynamoDBClient;
+  readonly observer?: RecordObserver;
+  readonly logger?: Logger;
+}
+
+export interface TenantEventsApp {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly parentCredentials: ParentCredentialsSource;
+  handleBatch(event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse>;
+}
+
+/**
+ * Time kept back at the end of an invocation so that a record in progress can finish its secret
+ * writes, and no record starts that could not: a fifth of the invocation, between 0.2 s and 3 s.
+ */
+const reserveMs = (remainingMs: number): number => Math.min(3_000, Math.max(200, remainingMs / 5));
+
+/**
+ * A tenant lease lapses this long after the invocation's end: by then Lambda has stopped the
+ * environment, so a killed invocation holds its tenants only briefly, and clocks of different
+ * hosts may disagree by this much without two holders overlapping.
+ */
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * The dead-letter path is rare: the SQS SDK and the sender load on its first use, not at cold
+ * start. https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html
+ */
+const lazyDeadLetterSender = (queueUrl: string, sqsClient: SQSClient | undefined): DeadLetterSender => {
+  let loading: Promise<DeadLetterSender> | undefined;
+  const load = async (): Promise<DeadLetterSender> => {
+    const [{ createDeadLetterSender }, { createSqsClient }] = await Promise.all([
+      import('./dead-letter.ts'),
+      import('../../shared/aws/sqs-client.ts'),
+    ]);
+    return createDeadLetterSender({ sqs: sqsClient ?? createSqsClient(), queueUrl });
+  };
+  return {
+    send: async (record, why) => {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).send(record, why);
+    },
+  };
+};
+
+/** Records are ordered per tenant; a message whose tenant cannot be read is its own group. */
+const groupKey = (record: SQSRecord): string => {
+  const tenantId = peekTenantId(record.body);
+  return tenantId === undefined ? `message:${record.messageId}` : `tenant:${tenantId}`;
+};
+
+export const createTenantEventsApp = (
+  config: TenantEventsConfig,
+  overrides: TenantEventsAppDependencies = {},
+): TenantEventsApp => {
+  const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.tenantEvents });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.tenantEvents });
+  const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
+  const parentCredentials = createParentCredentialsSource({
+    client: secretsClient,
+    secretId: config.PARENT_CREDENTIALS_SECRET,
+    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
+  });
+  const twilio =
+    overrides.twilio ??
+    createTwilioAccountsClient({
+      credentials: parentCredentials,
+      baseUrl: config.TWILIO_API_BASE_URL,
+      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
+    });
+  const observer = overrides.observer ?? createPowertoolsObserver({ logger, metrics });
+  const processRecord = createTenantEventProcessor({
+    lifecycle: {
+      gateway: createTwilioSubaccountGateway(twilio),
+      vault: createSecretsManagerVault({
+        client: secretsClient,
+        prefix: config.SECRET_PREFIX,
+        kmsKeyId: config.SECRETS_KMS_KEY_ID,
+      }),
+      ledger: createDynamoDbLedger({
+        client: overrides.dynamoDbClient ?? createDynamoDbClient(),
+        tableName: config.TENANT_LEDGER_TABLE,
+      }),
+      friendlyNames: createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE),
+      recoveryWindowDays: config.SECRET_RECOVERY_WINDOW_DAYS,
+      createSettleMs: config.CREATE_SETTLE_SECONDS * 1000,
+      maxClockSkewMs: config.MAX_CLOCK_SKEW_SECONDS * 1000,
+    },
+    deadLetter: lazyDeadLetterSender(config.DEAD_LETTER_QUEUE_URL, overrides.sqsClient),
+    observer,
+    // The deadline below already keeps the reserve back: a record starts only before it.
+    minimumTimeMs: 0,
+    twilioErrorCode: (error) => {
+      const { kind, metricCode } = classifyTwilioError(error);
+      return kind === 'unknown' ? undefined : metricCode;
+    },
+  });
+
+  return {
+    logger,
+    metrics,
+    parentCredentials,
+    handleBatch: async (event, context) => {
+      const remaining = context.getRemainingTimeInMillis();
+      const end = Date.now() + remaining;
+      const timing = { deadline: end - reserveMs(remaining), leaseExpiresAt: end + LEASE_MARGIN_MS };
+      metrics.addMetric(RECORDS_RECEIVED_METRIC, MetricUnit.Count, event.Records.length);
+      return processBatch(event.Records, {
+        groupKey,
+        concurrency: config.TENANT_CONCURRENCY,
+        processRecord: (record) => processRecord(record, timing),
+        onSkipped: (record) =>
+          observer.record({
+            messageId: record.messageId,
+            tenantId: peekTenantId(record.body),
+            outcome: 'skipped',
+            attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+            durationMs: 0,
+            note: 'an earlier record of the same tenant must be retried first',
+          }),
+      });
+    },
+  };
+};

@@ -1,0 +1,74 @@
+/**
+ * Record outcomes as one structured JSON log line each (Powertools Logger) and as EMF metrics
+ * (Powertools Metrics): one count per outcome with the event type as a dimension, and one count
+ * per Twilio error code. The dashboard charts exactly these names (metric-names.ts).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  DIMENSION,
+  MAIN_ACCOUNT_SUSPENDED_METRIC,
+  OUTCOME_METRIC,
+  SUBACCOUNT_LIMIT_METRIC,
+  TENANT_BUSY_METRIC,
+  TWILIO_ERROR_METRIC,
+} from '../../shared/contracts/metric-names.ts';
+import type { RecordObserver, RecordOutcome } from './record-observer.ts';
+
+const METRIC_OF: Readonly<Record<RecordOutcome['outcome'], string | undefined>> = {
+  created: OUTCOME_METRIC.created,
+  suspended: OUTCOME_METRIC.suspended,
+  reactivated: OUTCOME_METRIC.reactivated,
+  closed: OUTCOME_METRIC.closed,
+  noop: OUTCOME_METRIC.noop,
+  'ignored-stale': OUTCOME_METRIC.ignoredStale,
+  'dead-lettered': OUTCOME_METRIC.deadLettered,
+  retried: OUTCOME_METRIC.retried,
+  busy: TENANT_BUSY_METRIC,
+  skipped: undefined,
+};
+
+const LEVEL_OF: Readonly<Record<RecordOutcome['outcome'], 'info' | 'warn' | 'error'>> = {
+  created: 'info',
+  suspended: 'info',
+  reactivated: 'info',
+  closed: 'info',
+  noop: 'info',
+  'ignored-stale': 'warn',
+  'dead-lettered': 'error',
+  retried: 'warn',
+  busy: 'warn',
+  skipped: 'warn',
+};
+
+/** Error codes with a metric of their own, because each has an alarm of its own. */
+const METRIC_OF_ERROR_CODE: Readonly<Record<string, string>> = {
+  SUBACCOUNT_LIMIT_REACHED: SUBACCOUNT_LIMIT_METRIC,
+  MAIN_ACCOUNT_SUSPENDED: MAIN_ACCOUNT_SUSPENDED_METRIC,
+};
+
+export const createPowertoolsObserver = ({
+  logger,
+  metrics,
+}: {
+  logger: Logger;
+  metrics: Metrics;
+}): RecordObserver => ({
+  record: (outcome) => {
+    const message = outcome.outcome === 'busy' ? 'tenant busy' : `record ${outcome.outcome}`;
+    logger[LEVEL_OF[outcome.outcome]](message, { ...outcome });
+    const errorMetric = outcome.errorCode === undefined ? undefined : METRIC_OF_ERROR_CODE[outcome.errorCode];
+    if (errorMetric !== undefined) metrics.addMetric(errorMetric, MetricUnit.Count, 1);
+    const metricName = METRIC_OF[outcome.outcome];
+    if (metricName !== undefined) {
+      const single = metrics.singleMetric();
+      single.addDimension(DIMENSION.eventType, outcome.type ?? 'unknown');
+      single.addMetric(metricName, MetricUnit.Count, 1);
+    }
+    if (outcome.twilioErrorCode !== undefined) {
+      const single = metrics.singleMetric();
+      single.addDimension(DIMENSION.twilioErrorCode, outcome.twilioErrorCode);
+      single.addMetric(TWILIO_ERROR_METRIC, MetricUnit.Count, 1);
+    }
+  },
+});

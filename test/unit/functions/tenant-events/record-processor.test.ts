@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DeadLetterReason, DeadLetterSender } from '../../../../functions/tenant-events/dead-letter.ts';
+import type { RecordOutcome } from '../../../../functions/tenant-events/record-observer.ts';
+import {
+  createTenantEventProcessor,
+  type TenantEventProcessor,
+} from '../../../../functions/tenant-events/record-processor.ts';
+import { createFriendlyNameCodec } from '../../../../shared/domain/friendly-name.ts';
+import { tenantEvent } from '../../../helpers/events.ts';
+import {
+  type InMemoryLedger,
+  type InMemoryVault,
+  inMemoryGateway,
+  inMemoryLedger,
+  inMemoryVault,
+} from '../../../helpers/in-memory-lifecycle.ts';
+import { sqsRecord } from '../../../helpers/sqs-records.ts';
+
+let outcomes: RecordOutcome[];
+let deadLettered: DeadLetterReason[];
+let deadLetter: DeadLetterSender;
+let vault: InMemoryVault;
+let ledger: InMemoryLedger;
+let process: TenantEventProcessor;
+const far = () => ({ deadline: Date.now() + 60_000, leaseExpiresAt: Date.now() + 70_000 });
+
+beforeEach(() => {
+  outcomes = [];
+  deadLettered = [];
+  vault = inMemoryVault();
+  ledger = inMemoryLedger();
+  deadLetter = { send: async (_record, why) => void deadLettered.push(why) };
+  process = createTenantEventProcessor({
+    lifecycle: {
+      gateway: inMemoryGateway(),
+      vault,
+      ledger,
+      friendlyNames: createFriendlyNameCodec(),
+      recoveryWindowDays: 30,
+      createSettleMs: 60_000,
+      maxClockSkewMs: 300_000,
+    },
+    deadLetter: { send: (record, why) => deadLetter.send(record, why) },
+    observer: { record: (outcome) => void outcomes.push(outcome) },
+    minimumTimeMs: 0,
+    twilioErrorCode: (error) =>
+      error instanceof Error && 'twilioCode' in error ? String(error.twilioCode) : undefined,
+  });
+});
+
+describe('the tenant-event record processor', () => {
+  it('applies a valid event and reports one outcome line', async () => {
+    const event = tenantEvent('tenant.created', 'acme');
+    expect(await process(sqsRecord(event, { receiveCount: 2 }), far())).toBe('done');
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        tenantId: 'acme',
+        eventId: event.eventId,
+        type: 'tenant.created',
+        outcome: 'created',
+        attempt: 2,
+      }),
+    ]);
+    expect(outcomes[0]?.accountSid).toMatch(/^AC/);
+  });
+
+  it('dead-letters a malformed message with its reason and acknowledges it', async () => {
+    expect(await process(sqsRecord('{not json'), far())).toBe('done');
+    expect(deadLettered).toEqual([
+      { code: 'EVENT_INVALID_JSON', reason: 'message body is not valid JSON', tenantId: undefined },
+    ]);
+    expect(outcomes[0]).toMatchObject({ outcome: 'dead-lettered', errorCode: 'EVENT_INVALID_JSON' });
+  });
+
+  it('dead-letters an illegal transition under its tenant', async () => {
+    expect(await process(sqsRecord(tenantEvent('tenant.reinstated', 'ghost')), far())).toBe('done');
+    expect(deadLettered[0]).toMatchObject({ code: 'UNKNOWN_TENANT', tenantId: 'ghost' });
+  });
+
+  it('hands a retryable failure back to SQS without dead-lettering it', async () => {
+    ledger.acquire = async () => {
+      throw Object.assign(new Error('throttled'), { retryable: true });
+    };
+    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
+    expect(deadLettered).toEqual([]);
+    expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'UNEXPECTED' });
+  });
+
+  it('retries a permanent failure whose dead-lettering failed, so nothing is lost', async () => {
+    deadLetter = {
+      send: async () => {
+        throw new Error('SQS down');
+      },
+    };
+    expect(await process(sqsRecord('{not json'), far())).toBe('retry');
+    expect(outcomes[0]).toMatchObject({ outcome: 'retried' });
+  });
+
+  it('reports a tenant whose lease another invocation holds as busy, and retries it', async () => {
+    await ledger.acquire('acme', 'another-invocation', Date.now() + 60_000, Date.now());
+    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
+    expect(deadLettered).toEqual([]);
+    expect(outcomes[0]).toMatchObject({ outcome: 'busy', errorCode: 'TENANT_BUSY', tenantId: 'acme' });
+  });
+
+  it('dead-letters an event from the future with EVENT_FROM_FUTURE and its reason', async () => {
+    const event = { ...tenantEvent('tenant.delinquent', 'acme'), occurredAt: '9999-12-31T00:00:00Z' };
+    expect(await process(sqsRecord(event), far())).toBe('done');
+    expect(deadLettered[0]).toMatchObject({ code: 'EVENT_FROM_FUTURE', tenantId: 'acme' });
+    expect(deadLettered[0]?.reason).toMatch(/more than the allowed clock skew of 300 s ahead of now/);
+    expect(ledger.items.size).toBe(0);
+  });
+
+  it('does not start a record past the deadline', async () => {
+    const past = { deadline: Date.now() - 1, leaseExpiresAt: Date.now() + 10_000 };
+    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), past)).toBe('retry');
+    expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'DEADLINE_EXCEEDED' });
+    expect(vault.calls).toEqual([]);
+  });
+});

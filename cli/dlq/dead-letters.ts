@@ -24,7 +24,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DLQ_ATTRIBUTE, TRUNCATED } from '../../functions/tenant-events/dead-letter.ts';
+import { DLQ_ATTRIBUTE, TRUNCATED } from '../../shared/contracts/dead-letter-attributes.ts';
 import { peekTenantId } from '../../shared/domain/envelope.ts';
 import { SQS_BATCH_LIMIT } from '../../shared/publishing/publisher.ts';
 import { CliQueueError } from '../errors.ts';

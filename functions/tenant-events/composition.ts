@@ -1,6 +1,6 @@
 /**
- * The composition root of the tenant-events function: builds the adapters from configuration
- * once per container (cold start) and exposes the batch entry point the handler calls.
+ * The composition root of the tenant-events function, wiring only: builds the adapters from
+ * configuration once per container (cold start) and hands them to the batch processing.
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,10 +8,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDbClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
 import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../../shared/contracts/metric-names.ts';
-import { peekTenantId } from '../../shared/domain/envelope.ts';
 import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
 import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
 import {
@@ -20,16 +19,14 @@ import {
 } from '../../shared/secrets/parent-credentials.ts';
 import { createSecretsManagerVault } from '../../shared/secrets/tenant-vault.ts';
 import {
-  classifyTwilioError,
   createTwilioAccountsClient,
   createTwilioSubaccountGateway,
   type TwilioAccountsApi,
 } from '../../shared/twilio/index.ts';
-import { processBatch } from './batch.ts';
+import { processTenantEventBatch } from './batch.ts';
 import type { TenantEventsConfig } from './config.ts';
 import type { DeadLetterSender } from './dead-letter.ts';
-import { createPowertoolsObserver } from './powertools-observer.ts';
-import type { RecordObserver } from './record-observer.ts';
+import { createPowertoolsObserver, type RecordObserver } from './observer.ts';
 import { createTenantEventProcessor } from './record-processor.ts';
 
 export interface TenantEventsAppDependencies {
@@ -48,19 +45,6 @@ export interface TenantEventsApp {
   readonly parentCredentials: ParentCredentialsSource;
   handleBatch(event: SQSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse>;
 }
-
-/**
- * Time kept back at the end of an invocation so that a record in progress can finish its secret
- * writes, and no record starts that could not: a fifth of the invocation, between 0.2 s and 3 s.
- */
-const reserveMs = (remainingMs: number): number => Math.min(3_000, Math.max(200, remainingMs / 5));
-
-/**
- * A tenant lease lapses this long after the invocation's end: by then Lambda has stopped the
- * environment, so a killed invocation holds its tenants only briefly, and clocks of different
- * hosts may disagree by this much without two holders overlapping.
- */
-const LEASE_MARGIN_MS = 10_000;
 
 /**
  * The dead-letter path is rare: the SQS SDK and the sender load on its first use, not at cold
@@ -84,12 +68,6 @@ const lazyDeadLetterSender = (queueUrl: string, sqsClient: SQSClient | undefined
       return (await loading).send(record, why);
     },
   };
-};
-
-/** Records are ordered per tenant; a message whose tenant cannot be read is its own group. */
-const groupKey = (record: SQSRecord): string => {
-  const tenantId = peekTenantId(record.body);
-  return tenantId === undefined ? `message:${record.messageId}` : `tenant:${tenantId}`;
 };
 
 export const createTenantEventsApp = (
@@ -131,33 +109,23 @@ export const createTenantEventsApp = (
     },
     deadLetter: lazyDeadLetterSender(config.DEAD_LETTER_QUEUE_URL, overrides.sqsClient),
     observer,
-    // The deadline below already keeps the reserve back: a record starts only before it.
-    minimumTimeMs: 0,
-    twilioErrorCode: (error) => {
-      const { kind, metricCode } = classifyTwilioError(error);
-      return kind === 'unknown' ? undefined : metricCode;
-    },
   });
 
   return {
     logger,
     metrics,
     parentCredentials,
-    handleBatch: async (event, context) => {
-      const remaining = context.getRemainingTimeInMillis();
-      const end = Date.now() + remaining;
-      const timing = { deadline: end - reserveMs(remaining), leaseExpiresAt: end + LEASE_MARGIN_MS };
+    handleBatch: (event, context) => {
       metrics.addMetric(RECORDS_RECEIVED_METRIC, MetricUnit.Count, event.Records.length);
-      return processBatch(event.Records, {
-        groupKey,
+      return processTenantEventBatch(event, context.getRemainingTimeInMillis(), {
         concurrency: config.TENANT_CONCURRENCY,
-        processRecord: (record) => processRecord(record, timing),
+        processRecord,
         onSkipped: (record) =>
           observer.record({
             messageId: record.messageId,
-            tenantId: peekTenantId(record.body),
+            tenantId: record.tenantId,
             outcome: 'skipped',
-            attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+            attempt: record.attempt,
             durationMs: 0,
             note: 'an earlier record of the same tenant must be retried first',
           }),

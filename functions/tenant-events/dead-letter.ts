@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SendMessageCommandInput, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { DLQ_ATTRIBUTE, TRUNCATED } from '../../shared/contracts/dead-letter-attributes.ts';
 import { ProvisionerError } from '../../shared/errors.ts';
 import { isSqsId } from '../../shared/publishing/sqs-ids.ts';
 import {
@@ -31,30 +32,6 @@ import {
   utf8Bytes,
 } from '../../shared/publishing/sqs-message.ts';
 
-/** Message attribute names on dead-lettered messages (read back by `tenants dlq list`). */
-export const DLQ_ATTRIBUTE = {
-  errorCode: 'errorCode',
-  reason: 'reason',
-  originalMessageId: 'originalMessageId',
-  receiveCount: 'receiveCount',
-  tenantId: 'tenantId',
-  /** UTF-8 size of the body as it was received, before any cut. */
-  originalBodyBytes: 'originalBodyBytes',
-  /** Hex SHA-256 of the body as it was received (its UTF-8 bytes). */
-  originalBodySha256: 'originalBodySha256',
-  /** Present only when something is not as received: a comma-separated list of TRUNCATED parts. */
-  truncated: 'truncated',
-} as const;
-
-/** What `truncated` can name. */
-export const TRUNCATED = {
-  /** The body was cut to fit, or characters SQS refuses were replaced: compare originalBodySha256. */
-  body: 'body',
-  reason: 'reason',
-  tenantId: 'tenantId',
-  /** Attributes of the original message were dropped (no room, binary) or cut. */
-  attributes: 'attributes',
-} as const;
 type TruncatedPart = (typeof TRUNCATED)[keyof typeof TRUNCATED];
 
 /**

@@ -14,16 +14,12 @@ import {
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
 } from '../../shared/contracts/metric-names.ts';
+import { EVENT_TYPES } from '../../shared/domain/event.ts';
 import { driftMetric, tenantEventsCount } from './alarms.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
 
-/** The lifecycle event types the handler reports outcomes for. */
-export const TENANT_EVENT_TYPES = [
-  'tenant.created',
-  'tenant.delinquent',
-  'tenant.reinstated',
-  'tenant.churned',
-] as const;
+/** The lifecycle event types the handler reports outcomes for: the domain's own list. */
+export const TENANT_EVENT_TYPES = EVENT_TYPES;
 
 export interface ProvisionerDashboardProps {
   readonly queue: sqs.IQueue;

@@ -12,7 +12,9 @@ import { createHash } from 'node:crypto';
 import { ProvisionerError } from '../errors.ts';
 import * as z from '../zod.ts';
 import { EVENT_ID_PATTERN, TENANT_ID_PATTERN } from './event.ts';
-import { SUBACCOUNT_STATUSES, type SubaccountStatus } from './ports.ts';
+import { ACCOUNT_SID_PATTERN, SUBACCOUNT_STATUSES, type SubaccountStatus } from './ports.ts';
+
+export { ACCOUNT_SID_PATTERN };
 
 /** EventBridge `Source` of every outcome: the service's own name (no `aws.` prefix, ever). */
 export const OUTCOME_SOURCE = 'subaccount-provisioner';
@@ -46,8 +48,6 @@ export const OUTCOME_FIELDS = [
 ] as const;
 export type OutcomeField = (typeof OUTCOME_FIELDS)[number];
 
-/** A Twilio account SID: `AC` and 32 hex digits. */
-export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 /** A Secrets Manager secret name (1..512 of the characters AWS allows in one). */
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A stable machine-readable code, as ProvisionerError.code and the DLQ's `errorCode` attribute carry. */

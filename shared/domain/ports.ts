@@ -7,6 +7,9 @@
 export const SUBACCOUNT_STATUSES = ['active', 'suspended', 'closed'] as const;
 export type SubaccountStatus = (typeof SUBACCOUNT_STATUSES)[number];
 
+/** A Twilio account SID: `AC` and 32 hex digits. https://www.twilio.com/docs/glossary/what-is-a-sid */
+export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+
 export interface Subaccount {
   readonly sid: string;
   readonly friendlyName: string;

@@ -16,7 +16,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../aws/errors.ts';
 import { LeaseLostError } from '../domain/errors.ts';
-import type { Lease, LedgerEntry, LedgerState, SubaccountStatus, TenantLedger } from '../domain/ports.ts';
+import {
+  type Lease,
+  type LedgerEntry,
+  type LedgerState,
+  SUBACCOUNT_STATUSES,
+  type SubaccountStatus,
+  type TenantLedger,
+} from '../domain/ports.ts';
 import { LedgerCallError, LedgerItemInvalidError } from './errors.ts';
 import { LEDGER_PARTITION_KEY } from './table-definition.ts';
 
@@ -45,7 +52,7 @@ const expressions = <T extends { UpdateExpression: string; ConditionExpression: 
   ExpressionAttributeNames: namesIn(input.UpdateExpression, input.ConditionExpression),
 });
 
-const LIFECYCLES: readonly SubaccountStatus[] = ['active', 'suspended', 'closed'];
+const LIFECYCLES: readonly SubaccountStatus[] = SUBACCOUNT_STATUSES;
 
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });

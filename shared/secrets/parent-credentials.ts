@@ -4,22 +4,22 @@
  * cached per container with a TTL and re-read once when Twilio answers 401 (the token was rotated).
  * Never taken from plain environment variables.
  */
+
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ACCOUNT_SID_PATTERN } from '../domain/ports.ts';
 import { ProvisionerError } from '../errors.ts';
 import type { TwilioCredentialSource, TwilioCredentials } from '../twilio/types.ts';
 import * as z from '../zod.ts';
 import { SecretsManagerCallError } from './errors.ts';
 
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
-
 const parentCredentialsSchema = z.union([
   z.object({
-    accountSid: z.string().check(z.regex(ACCOUNT_SID)),
+    accountSid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
     apiKeySid: z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/)),
     apiKeySecret: z.string().check(z.minLength(1)),
   }),
   z.object({
-    accountSid: z.string().check(z.regex(ACCOUNT_SID)),
+    accountSid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
     authToken: z.string().check(z.minLength(1)),
   }),
 ]);

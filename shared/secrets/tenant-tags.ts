@@ -5,7 +5,12 @@
  * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DescribeSecret.html
  */
 import type { Tag } from '@aws-sdk/client-secrets-manager';
-import type { EventMark, SubaccountStatus, TenantRecord } from '../domain/ports.ts';
+import {
+  type EventMark,
+  SUBACCOUNT_STATUSES,
+  type SubaccountStatus,
+  type TenantRecord,
+} from '../domain/ports.ts';
 
 export const TAG = {
   managedBy: 'managed-by',
@@ -19,7 +24,7 @@ export const TAG = {
 
 export const MANAGED_BY = 'subaccount-provisioner';
 
-const LIFECYCLES: readonly SubaccountStatus[] = ['active', 'suspended', 'closed'];
+const LIFECYCLES: readonly SubaccountStatus[] = SUBACCOUNT_STATUSES;
 const REQUIRED = [TAG.tenantId, TAG.accountSid, TAG.lifecycle, TAG.lastEventId, TAG.lastEventAt] as const;
 
 export const markTags = (mark: EventMark): Tag[] => [

@@ -14,7 +14,13 @@ import {
   type SecretsManagerClient,
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { CredentialVault, EventMark, TenantCredentials, TenantRecord } from '../domain/ports.ts';
+import {
+  ACCOUNT_SID_PATTERN,
+  type CredentialVault,
+  type EventMark,
+  type TenantCredentials,
+  type TenantRecord,
+} from '../domain/ports.ts';
 import * as z from '../zod.ts';
 import {
   SecretConflictError,
@@ -34,7 +40,7 @@ export interface SecretsManagerVaultOptions {
 
 const credentialsSchema = z.object({
   tenantId: z.string(),
-  accountSid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/)),
+  accountSid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
   authToken: z.string().check(z.minLength(1)),
   friendlyName: z.string(),
   provisionedAt: z.string(),

@@ -2,10 +2,13 @@
  * Public types of the Twilio Accounts client, in camelCase, and the one request and answer shape
  * that travels between its parts. Wire format: https://www.twilio.com/docs/iam/api/account.
  */
-export type AccountStatus = 'active' | 'suspended' | 'closed';
+import { SUBACCOUNT_STATUSES, type SubaccountStatus } from '../domain/ports.ts';
+
+/** Twilio's account statuses are the domain's subaccount statuses. */
+export type AccountStatus = SubaccountStatus;
 export type AccountType = 'Trial' | 'Full';
 
-export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'suspended', 'closed'];
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = SUBACCOUNT_STATUSES;
 
 /** The four Accounts operations the client performs; retry rules and errors are keyed on them. */
 export type TwilioOperation = 'create' | 'fetch' | 'list' | 'update';

@@ -4,9 +4,11 @@
  * request so a bad value never costs a round trip or a retry, and the snake_case JSON answers
  * (api.v2010.account and ListAccountResponse in Twilio's OpenAPI) read into `TwilioAccount`s.
  */
+
 import type { $ZodType, output } from 'zod/v4/core';
 import { DEFAULT_TWILIO_BASE_URL, twilioBaseUrlProblems, twilioOrigin } from '../config/settings.ts';
 import { ENV } from '../contracts/env-names.ts';
+import { ACCOUNT_SID_PATTERN } from '../domain/ports.ts';
 import * as z from '../zod.ts';
 import { TwilioConfigError, TwilioInputError, TwilioUnexpectedResponseError } from './errors.ts';
 import {
@@ -51,7 +53,6 @@ export const accountPath = (sid: string): string => `/2010-04-01/Accounts/${sid}
  * header value is built per request and never stored on an error or logged.
  */
 
-const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 const API_KEY_SID_PATTERN = /^SK[0-9a-fA-F]{32}$/;
 
 const requireMatch = (setting: string, value: unknown, pattern: RegExp): string => {
@@ -88,7 +89,7 @@ const MAX_PAGE_SIZE = 1000;
 
 export const assertAccountSid = (sid: unknown, field = 'sid'): void => {
   if (typeof sid !== 'string' || !ACCOUNT_SID_PATTERN.test(sid)) {
-    throw new TwilioInputError(field, 'must match ^AC[0-9a-fA-F]{32}$');
+    throw new TwilioInputError(field, `must match ${ACCOUNT_SID_PATTERN.source}`);
   }
 };
 

@@ -17,7 +17,7 @@ interface RecordLine {
   readonly eventId?: string;
 }
 
-/** The handler's one structured line per record (processing/record-observer.ts). */
+/** The handler's one structured line per record (functions/tenant-events/observer.ts). */
 const recordLineOf = (text: string): RecordLine | undefined => {
   if (!text.includes('"messageId"') || !text.includes('"outcome"')) return undefined;
   try {

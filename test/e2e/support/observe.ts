@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { runBounded } from '../../../functions/tenant-events/batch.ts';
-import { DLQ_ATTRIBUTE } from '../../../functions/tenant-events/dead-letter.ts';
 import type { LocalCloud } from '../../../local/cloud.ts';
 import type { AccountJson } from '../../../local/twilio-emulator/index.ts';
+import { DLQ_ATTRIBUTE } from '../../../shared/contracts/dead-letter-attributes.ts';
 import type { LedgerEntry } from '../../../shared/domain/ports.ts';
 import { scanLedger } from '../../../shared/ledger/scan-ledger.ts';
 import { createTwilioAccountsClient } from '../../../shared/twilio/index.ts';

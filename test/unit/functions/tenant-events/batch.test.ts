@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   groupRecords,
   processBatch,
+  processTenantEventBatch,
   type RecordVerdict,
   runBounded,
+  timingOf,
 } from '../../../../functions/tenant-events/batch.ts';
 import { sqsRecord } from '../../../helpers/sqs-records.ts';
 
@@ -92,5 +94,56 @@ describe('helpers', () => {
     );
     expect(ran.sort()).toEqual([1, 2, 3, 4]);
     await runBounded([], 2);
+  });
+});
+
+describe('processTenantEventBatch', () => {
+  const event = (tenantId: string, n: number) =>
+    JSON.stringify({
+      type: 'tenant.delinquent',
+      tenantId,
+      eventId: `e-${tenantId}-${n}`,
+      occurredAt: '2026-11-01T00:00:00Z',
+      version: 1,
+    });
+
+  it('reads each body once, groups by the tenant it names, and gives every record the same deadline', async () => {
+    const records = [
+      sqsRecord(event('acme', 1), { groupId: 'x' }),
+      sqsRecord(event('globex', 1), { groupId: 'x' }),
+      // Invalid, but its tenant is readable: it blocks acme's later record when retried.
+      sqsRecord(JSON.stringify({ tenantId: 'acme', type: 'tenant.paused' }), { groupId: 'x' }),
+      sqsRecord(event('acme', 2), { groupId: 'x' }),
+      sqsRecord('not json', { groupId: 'x' }),
+    ];
+    const seen: { tenantId: string | undefined; valid: boolean; deadline: number }[] = [];
+    const skipped: string[] = [];
+    const result = await processTenantEventBatch({ Records: records }, 10_000, {
+      concurrency: 3,
+      now: () => 1_000_000,
+      onSkipped: (record) => skipped.push(record.messageId),
+      processRecord: async (record, timing) => {
+        seen.push({
+          tenantId: record.tenantId,
+          valid: !(record.read instanceof Error),
+          deadline: timing.deadline,
+        });
+        return record.read instanceof Error && record.tenantId === 'acme' ? 'retry' : 'done';
+      },
+    });
+    expect(seen.filter((s) => s.tenantId === 'acme').map((s) => s.valid)).toEqual([true, false]);
+    expect(seen.find((s) => s.tenantId === undefined)?.valid).toBe(false);
+    // A fifth of 10 s, capped at 3 s, is kept back; the lease runs 10 s past the invocation's end.
+    expect(new Set(seen.map((s) => s.deadline))).toEqual(new Set([1_000_000 + 10_000 - 2_000]));
+    expect(skipped).toEqual([records[3]!.messageId]);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+      records[2]!.messageId,
+      records[3]!.messageId,
+    ]);
+  });
+
+  it('leases a tenant until a little after the invocation can no longer run', () => {
+    expect(timingOf(30_000, 0)).toEqual({ deadline: 27_000, leaseExpiresAt: 40_000 });
+    expect(timingOf(500, 0)).toEqual({ deadline: 300, leaseExpiresAt: 10_500 });
   });
 });

@@ -4,10 +4,10 @@ import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
-  DLQ_ATTRIBUTE,
   deadLetterMessage,
   MAX_ATTRIBUTE_VALUE_BYTES,
 } from '../../../../functions/tenant-events/dead-letter.ts';
+import { DLQ_ATTRIBUTE } from '../../../../shared/contracts/dead-letter-attributes.ts';
 import {
   messageBytes,
   SQS_MAX_MESSAGE_ATTRIBUTES,

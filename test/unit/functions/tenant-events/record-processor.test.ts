@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readRecord } from '../../../../functions/tenant-events/batch.ts';
 import type { DeadLetterReason, DeadLetterSender } from '../../../../functions/tenant-events/dead-letter.ts';
-import type { RecordOutcome } from '../../../../functions/tenant-events/record-observer.ts';
+import type { RecordOutcome } from '../../../../functions/tenant-events/observer.ts';
 import {
   createTenantEventProcessor,
   type TenantEventProcessor,
@@ -15,6 +16,9 @@ import {
   inMemoryVault,
 } from '../../../helpers/in-memory-lifecycle.ts';
 import { sqsRecord } from '../../../helpers/sqs-records.ts';
+
+/** A record as the batch reads it, once. */
+const read = (...args: Parameters<typeof sqsRecord>) => readRecord(sqsRecord(...args));
 
 let outcomes: RecordOutcome[];
 let deadLettered: DeadLetterReason[];
@@ -42,16 +46,13 @@ beforeEach(() => {
     },
     deadLetter: { send: (record, why) => deadLetter.send(record, why) },
     observer: { record: (outcome) => void outcomes.push(outcome) },
-    minimumTimeMs: 0,
-    twilioErrorCode: (error) =>
-      error instanceof Error && 'twilioCode' in error ? String(error.twilioCode) : undefined,
   });
 });
 
 describe('the tenant-event record processor', () => {
   it('applies a valid event and reports one outcome line', async () => {
     const event = tenantEvent('tenant.created', 'acme');
-    expect(await process(sqsRecord(event, { receiveCount: 2 }), far())).toBe('done');
+    expect(await process(read(event, { receiveCount: 2 }), far())).toBe('done');
     expect(outcomes).toEqual([
       expect.objectContaining({
         tenantId: 'acme',
@@ -65,7 +66,7 @@ describe('the tenant-event record processor', () => {
   });
 
   it('dead-letters a malformed message with its reason and acknowledges it', async () => {
-    expect(await process(sqsRecord('{not json'), far())).toBe('done');
+    expect(await process(read('{not json'), far())).toBe('done');
     expect(deadLettered).toEqual([
       { code: 'EVENT_INVALID_JSON', reason: 'message body is not valid JSON', tenantId: undefined },
     ]);
@@ -73,7 +74,7 @@ describe('the tenant-event record processor', () => {
   });
 
   it('dead-letters an illegal transition under its tenant', async () => {
-    expect(await process(sqsRecord(tenantEvent('tenant.reinstated', 'ghost')), far())).toBe('done');
+    expect(await process(read(tenantEvent('tenant.reinstated', 'ghost')), far())).toBe('done');
     expect(deadLettered[0]).toMatchObject({ code: 'UNKNOWN_TENANT', tenantId: 'ghost' });
   });
 
@@ -81,7 +82,7 @@ describe('the tenant-event record processor', () => {
     ledger.acquire = async () => {
       throw Object.assign(new Error('throttled'), { retryable: true });
     };
-    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
+    expect(await process(read(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
     expect(deadLettered).toEqual([]);
     expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'UNEXPECTED' });
   });
@@ -92,20 +93,20 @@ describe('the tenant-event record processor', () => {
         throw new Error('SQS down');
       },
     };
-    expect(await process(sqsRecord('{not json'), far())).toBe('retry');
+    expect(await process(read('{not json'), far())).toBe('retry');
     expect(outcomes[0]).toMatchObject({ outcome: 'retried' });
   });
 
   it('reports a tenant whose lease another invocation holds as busy, and retries it', async () => {
     await ledger.acquire('acme', 'another-invocation', Date.now() + 60_000, Date.now());
-    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
+    expect(await process(read(tenantEvent('tenant.created', 'acme')), far())).toBe('retry');
     expect(deadLettered).toEqual([]);
     expect(outcomes[0]).toMatchObject({ outcome: 'busy', errorCode: 'TENANT_BUSY', tenantId: 'acme' });
   });
 
   it('dead-letters an event from the future with EVENT_FROM_FUTURE and its reason', async () => {
     const event = { ...tenantEvent('tenant.delinquent', 'acme'), occurredAt: '9999-12-31T00:00:00Z' };
-    expect(await process(sqsRecord(event), far())).toBe('done');
+    expect(await process(read(event), far())).toBe('done');
     expect(deadLettered[0]).toMatchObject({ code: 'EVENT_FROM_FUTURE', tenantId: 'acme' });
     expect(deadLettered[0]?.reason).toMatch(/more than the allowed clock skew of 300 s ahead of now/);
     expect(ledger.items.size).toBe(0);
@@ -113,7 +114,7 @@ describe('the tenant-event record processor', () => {
 
   it('does not start a record past the deadline', async () => {
     const past = { deadline: Date.now() - 1, leaseExpiresAt: Date.now() + 10_000 };
-    expect(await process(sqsRecord(tenantEvent('tenant.created', 'acme')), past)).toBe('retry');
+    expect(await process(read(tenantEvent('tenant.created', 'acme')), past)).toBe('retry');
     expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'DEADLINE_EXCEEDED' });
     expect(vault.calls).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * Record outcomes as one structured JSON log line each (Powertools Logger) and as EMF metrics
+ * What happened to each record, and how it is reported: as one structured JSON log line each (Powertools Logger) and as EMF metrics
  * (Powertools Metrics): one count per outcome with the event type as a dimension, and one count
  * per Twilio error code. The dashboard charts exactly these names (metric-names.ts).
  */
@@ -13,7 +13,29 @@ import {
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
 } from '../../shared/contracts/metric-names.ts';
-import type { RecordObserver, RecordOutcome } from './record-observer.ts';
+import type { OutcomeKind } from '../../shared/domain/apply-tenant-event.ts';
+
+/** What happened to one SQS record. Logged as one line; never carries a token. */
+export interface RecordOutcome {
+  readonly messageId: string;
+  readonly tenantId?: string;
+  readonly eventId?: string;
+  readonly type?: string;
+  readonly accountSid?: string;
+  /** `busy`: another invocation holds the tenant's lease; retried later, never dead-lettered. */
+  readonly outcome: OutcomeKind | 'dead-lettered' | 'retried' | 'busy' | 'skipped';
+  /** SQS ApproximateReceiveCount: 1 on first delivery. */
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly note?: string;
+  readonly errorCode?: string;
+  readonly reason?: string;
+  readonly twilioErrorCode?: string;
+}
+
+export interface RecordObserver {
+  record(outcome: RecordOutcome): void;
+}
 
 const METRIC_OF: Readonly<Record<RecordOutcome['outcome'], string | undefined>> = {
   created: OUTCOME_METRIC.created,

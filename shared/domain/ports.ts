@@ -38,6 +38,37 @@ export interface SubaccountGateway {
   setStatus(sid: string, status: SubaccountStatus, options?: GatewayCallOptions): Promise<Subaccount>;
 }
 
+/** A Standard API key on a subaccount. https://www.twilio.com/docs/iam/api-keys */
+export interface ApiKey {
+  readonly sid: string;
+  readonly friendlyName: string;
+  readonly dateCreated: Date;
+}
+
+/** A key as its create answers it: the only time its secret is ever shown. */
+export interface CreatedApiKey extends ApiKey {
+  /** Secret. Never log it. */
+  readonly secret: string;
+}
+
+/**
+ * The API keys of a tenant's subaccount, managed with the main account's credentials (a Standard
+ * key cannot manage keys). Adapter: `shared/twilio/` over the Keys resource.
+ */
+export interface ApiKeyGateway {
+  /** Throws CreateOutcomeUnknownError when the create may or may not have been applied. */
+  createKey(accountSid: string, friendlyName: string, options?: GatewayCallOptions): Promise<CreatedApiKey>;
+  /** The subaccount's keys whose FriendlyName is exactly `friendlyName`, oldest first. */
+  findKeys(accountSid: string, friendlyName: string, options?: GatewayCallOptions): Promise<ApiKey[]>;
+  /** Idempotent: a key that no longer exists counts as deleted. */
+  deleteKey(accountSid: string, keySid: string, options?: GatewayCallOptions): Promise<void>;
+  /**
+   * Whether the key authenticates as its subaccount, by reading the subaccount's Balance with it
+   * (a resource a Standard key may read; Accounts and Keys would refuse any Standard key).
+   */
+  keyWorks(accountSid: string, keySid: string, keySecret: string, options?: GatewayCallOptions): Promise<boolean>;
+}
+
 /** What the vault remembers about a tenant between events (secret tags, readable even when retired). */
 export interface TenantRecord {
   readonly tenantId: string;

@@ -46,19 +46,19 @@ export type CallsPerEventResult = Readonly<Record<TenantEventType, EventCalls>> 
   readonly perContainer: CallCounts & { readonly secretsByOperation: Readonly<Record<string, number>> };
 };
 
-export const MINIMUM_CALLS: Readonly<Record<TenantEventType, CallCounts>> = {
+const SEQUENCE = [
+  'tenant.created',
+  'tenant.delinquent',
+  'tenant.reinstated',
+  'tenant.churned',
+] as const satisfies readonly TenantEventType[];
+
+export const MINIMUM_CALLS: Readonly<Record<(typeof SEQUENCE)[number], CallCounts>> = {
   'tenant.created': { twilio: 2, secrets: 2, dynamodb: 3 },
   'tenant.delinquent': { twilio: 1, secrets: 1, dynamodb: 2 },
   'tenant.reinstated': { twilio: 1, secrets: 1, dynamodb: 2 },
   'tenant.churned': { twilio: 1, secrets: 2, dynamodb: 2 },
 };
-
-const SEQUENCE: readonly TenantEventType[] = [
-  'tenant.created',
-  'tenant.delinquent',
-  'tenant.reinstated',
-  'tenant.churned',
-];
 
 interface Observation {
   readonly twilioByRoute: Record<string, number>;

@@ -5,6 +5,11 @@ import { ENV } from '../shared/contracts/env-names.ts';
 import { ProvisionerError } from '../shared/errors.ts';
 import { type LocalDynamoDb, type LocalDynamoDbOptions, startLocalDynamoDb } from './dynamodb/index.ts';
 import {
+  type LocalEventBridge,
+  type LocalEventBridgeOptions,
+  startLocalEventBridge,
+} from './eventbridge/index.ts';
+import {
   type SecretsManagerEmulator,
   type SecretsManagerEmulatorOptions,
   startSecretsManagerEmulator,
@@ -34,6 +39,8 @@ export interface LocalCloudOptions {
   secrets?: Partial<Omit<SecretsManagerEmulatorOptions, 'region'>>;
   /** dynalite behind a fault proxy, holding the tenant ledger table. */
   dynamodb?: Omit<LocalDynamoDbOptions, 'region'>;
+  /** The EventBridge stand-in outcome events are published to. */
+  eventbridge?: Omit<LocalEventBridgeOptions, 'region'>;
   /** Default `subaccount-provisioner/parent-credentials`. */
   parentCredentialsSecretName?: string;
 }
@@ -45,6 +52,8 @@ export interface LocalCloud {
   secrets: SecretsManagerEmulator;
   /** The tenant ledger's DynamoDB (dynalite), created with the stack's table definition. */
   dynamodb: LocalDynamoDb;
+  /** The EventBridge stand-in (PutEvents) that receives outcome events. */
+  eventbridge: LocalEventBridge;
   sqs: QueueTopology & { url: string; client: SQSClient };
   secretsClient: SecretsManagerClient;
   parentCredentialsSecretName: string;
@@ -90,6 +99,9 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       s.close(),
     );
     const dynamodb = cleanup.add(await startLocalDynamoDb({ ...options.dynamodb, region }), (d) => d.close());
+    const eventbridge = cleanup.add(await startLocalEventBridge({ ...options.eventbridge, region }), (e) =>
+      e.close(),
+    );
     const sqsServer = cleanup.add(await startLocalSqs({ defaultRegion: region }), (s) => s.stop());
     const sqsClient = cleanup.add(createLocalSqsClient({ endpoint: sqsServer.url, region }), destroyClient);
     const secretsClient = cleanup.add(
@@ -110,6 +122,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       twilio,
       secrets,
       dynamodb,
+      eventbridge,
       sqs: { url: sqsServer.url, client: sqsClient, ...topology },
       secretsClient,
       parentCredentialsSecretName,
@@ -122,6 +135,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
         AWS_ENDPOINT_URL_SQS: sqsServer.url,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
         ...dynamodb.env,
+        ...eventbridge.env,
         [ENV.twilioApiBaseUrl]: twilio.url,
         [ENV.parentCredentialsSecret]: parentCredentialsSecretName,
         [ENV.deadLetterQueueUrl]: topology.dlqUrl,

@@ -12,11 +12,12 @@ import {
   EventFromFutureError,
   IllegalTransitionError,
   InvalidEventError,
+  RotationUnsupportedError,
   UnknownTenantError,
 } from '../shared/domain/errors.ts';
 import type { TenantEvent } from '../shared/domain/event.ts';
 import { canonicalInstant, instantMs, parseInstant } from '../shared/domain/instant.ts';
-import type { LedgerState, SubaccountStatus } from '../shared/domain/ports.ts';
+import type { LedgerState, SubaccountStatus, TenantCredentialKind } from '../shared/domain/ports.ts';
 import { type Action, decide } from '../shared/domain/transitions.ts';
 
 /** One non-blank line of an event file: a readable tenant event, or anything else. */
@@ -117,7 +118,11 @@ const freshSubaccount = (model: TenantModel, event: TenantEvent): void => {
 const setStatus =
   (lifecycle: SubaccountStatus): Effect =>
   (model, event) => {
-    model.state = applied(model.state, event, { lifecycle });
+    // A reactivation inside a grace period also forgets the scheduled close.
+    const { closeDueAt: _cancelled, ...rest } = model.state ?? ({} as LedgerState);
+    model.state = applied(model.state === undefined ? undefined : (rest as LedgerState), event, {
+      lifecycle,
+    });
     return undefined;
   };
 
@@ -128,7 +133,9 @@ const noop: Effect = (model, event) => {
 };
 
 const close: Effect = (model, event) => {
-  model.state = applied(model.state, event, { lifecycle: 'closed', secretRetired: true });
+  if (model.state?.secretRetired) return noop(model, event);
+  const { closeDueAt: _done, ...rest } = model.state ?? ({} as LedgerState);
+  model.state = applied(rest as LedgerState, event, { lifecycle: 'closed', secretRetired: true });
   return undefined;
 };
 
@@ -137,8 +144,10 @@ const deadLetterOf = (error: { code: string; message: string }): ExpectedDeadLet
   reason: error.message,
 });
 
-/** What each decision of the transition table does to the model. */
-const EFFECTS: Readonly<Record<Action | 'ignore-stale' | 'replay', Effect>> = {
+/** What each decision of the transition table does to the model, under the run's settings. */
+const effectsOf = (
+  settings: ExpectationSettings,
+): Readonly<Record<Action | 'ignore-stale' | 'replay', Effect>> => ({
   provision: (model, event) => {
     freshSubaccount(model, event);
     return undefined;
@@ -149,7 +158,20 @@ const EFFECTS: Readonly<Record<Action | 'ignore-stale' | 'replay', Effect>> = {
   },
   suspend: setStatus('suspended'),
   reactivate: setStatus('active'),
+  'cancel-close': setStatus('active'),
+  churn: (model, event) => {
+    if (settings.churnGraceMs <= 0 || model.state?.lifecycle === 'closed') return close(model, event);
+    const closeDueAt = new Date(
+      instantMs(parseInstant(event.occurredAt)) + settings.churnGraceMs,
+    ).toISOString();
+    model.state = applied(model.state, event, { lifecycle: 'suspended', closeDueAt });
+    return undefined;
+  },
   close,
+  rotate: (model, event) =>
+    settings.credentials === 'auth-token'
+      ? deadLetterOf(new RotationUnsupportedError(event.tenantId))
+      : noop(model, event),
   noop,
   'noop-closed': noop,
   'ignore-stale': () => undefined,
@@ -162,27 +184,36 @@ const EFFECTS: Readonly<Record<Action | 'ignore-stale' | 'replay', Effect>> = {
       }),
     ),
   'reject-unknown': (_model, event) => deadLetterOf(new UnknownTenantError(event.tenantId, event.type)),
-};
+});
 
 const applyEvent = (
   model: TenantModel,
   event: TenantEvent,
-  clock: ExpectationClock,
+  settings: ExpectationSettings,
 ): ExpectedDeadLetterFields | undefined => {
-  const now = clock.now();
-  if (instantMs(parseInstant(event.occurredAt)) > now + clock.maxClockSkewMs) {
-    return deadLetterOf(new EventFromFutureError(event.occurredAt, now, clock.maxClockSkewMs));
+  const now = settings.now();
+  if (instantMs(parseInstant(event.occurredAt)) > now + settings.maxClockSkewMs) {
+    return deadLetterOf(new EventFromFutureError(event.occurredAt, now, settings.maxClockSkewMs));
   }
-  return EFFECTS[decide(event, model.state)](model, event);
+  return effectsOf(settings)[decide(event, model.state)](model, event);
 };
 
-/** The handler refuses events from further in the future than the skew it allows. */
-export interface ExpectationClock {
+/** The handler's settings that change what an event does. */
+export interface ExpectationSettings {
   readonly now: () => number;
+  /** Events from further in the future than this are refused. */
   readonly maxClockSkewMs: number;
+  /** A churn with a grace period suspends and schedules the close instead of closing. */
+  readonly churnGraceMs: number;
+  readonly credentials: TenantCredentialKind;
 }
 
-const DEFAULT_CLOCK: ExpectationClock = { now: Date.now, maxClockSkewMs: 300_000 };
+const DEFAULT_SETTINGS: ExpectationSettings = {
+  now: Date.now,
+  maxClockSkewMs: 300_000,
+  churnGraceMs: 0,
+  credentials: 'auth-token',
+};
 
 const expectationOf = (tenantId: string, model: TenantModel): TenantExpectation => ({
   tenantId,
@@ -195,8 +226,9 @@ const expectationOf = (tenantId: string, model: TenantModel): TenantExpectation 
 /** Applies every line, in order, to an in-memory model of each tenant. Pure. */
 export const expectTenantStates = (
   lines: readonly EventLine[],
-  clock: ExpectationClock = DEFAULT_CLOCK,
+  overrides: Partial<ExpectationSettings> = {},
 ): Expectations => {
+  const settings: ExpectationSettings = { ...DEFAULT_SETTINGS, ...overrides };
   const tenants = new Map<string, TenantModel>();
   const deadLetters: ExpectedDeadLetter[] = [];
   const modelOf = (tenantId: string): TenantModel => {
@@ -214,7 +246,7 @@ export const expectTenantStates = (
     const failure =
       line.kind === 'malformed'
         ? { errorCode: line.errorCode, reason: line.reason }
-        : applyEvent(modelOf(line.event.tenantId), line.event, clock);
+        : applyEvent(modelOf(line.event.tenantId), line.event, settings);
     if (failure === undefined) continue;
     const deadLetter = { lineNumber: line.lineNumber, tenantId, ...failure };
     deadLetters.push(deadLetter);

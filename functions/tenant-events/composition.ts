@@ -6,13 +6,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDbClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
 import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../../shared/contracts/metric-names.ts';
 import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
+import type { OutcomePublisher } from '../../shared/domain/outcome-event.ts';
 import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
+import { createEventBridgeClient } from '../../shared/outcomes/client.ts';
+import { createEventBridgeOutcomePublisher } from '../../shared/outcomes/eventbridge-publisher.ts';
 import {
   createParentCredentialsSource,
   type ParentCredentialsSource,
@@ -35,6 +39,8 @@ export interface TenantEventsAppDependencies {
   readonly secretsClient?: SecretsManagerClient;
   readonly sqsClient?: SQSClient;
   readonly dynamoDbClient?: DynamoDBClient;
+  readonly eventBridgeClient?: EventBridgeClient;
+  readonly publisher?: OutcomePublisher;
   readonly observer?: RecordObserver;
   readonly logger?: Logger;
 }
@@ -106,9 +112,17 @@ export const createTenantEventsApp = (
       recoveryWindowDays: config.SECRET_RECOVERY_WINDOW_DAYS,
       createSettleMs: config.CREATE_SETTLE_SECONDS * 1000,
       maxClockSkewMs: config.MAX_CLOCK_SKEW_SECONDS * 1000,
+      churnGraceMs: Math.round(config.CHURN_GRACE_DAYS * 86_400_000),
+      credentials: config.TENANT_CREDENTIALS,
     },
     deadLetter: lazyDeadLetterSender(config.DEAD_LETTER_QUEUE_URL, overrides.sqsClient),
     observer,
+    publisher:
+      overrides.publisher ??
+      createEventBridgeOutcomePublisher({
+        client: overrides.eventBridgeClient ?? createEventBridgeClient(),
+        eventBusName: config.OUTCOME_EVENT_BUS,
+      }),
   });
 
   return {

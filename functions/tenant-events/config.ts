@@ -5,19 +5,26 @@
 
 import { readEnv } from '../../shared/config/read-env.ts';
 import {
+  CHURN_GRACE_DAYS,
+  churnGraceDaysProblems,
   DEFAULT_FRIENDLY_NAME_TEMPLATE,
+  DEFAULT_OUTCOME_EVENT_BUS,
   DEFAULT_TWILIO_BASE_URL,
+  eventBusProblems,
   friendlyNameTemplateProblems,
   INTEGER_SETTINGS,
   type IntegerSetting,
   integerProblems,
   type Rule,
   secretPrefixProblems,
+  TENANT_CREDENTIAL_SETTING,
   tableNameProblems,
+  tenantCredentialsProblems,
   twilioBaseUrlProblems,
   twilioOrigin,
 } from '../../shared/config/settings.ts';
 import { ENV } from '../../shared/contracts/env-names.ts';
+import type { TenantCredentialKind } from '../../shared/domain/ports.ts';
 import * as z from '../../shared/zod.ts';
 
 /** A string checked by one rule of settings.ts. */
@@ -64,6 +71,26 @@ export const tenantEventsConfigSchema = z.object({
   [ENV.tenantLedgerTable]: ruled(tableNameProblems, 'is required (name of the DynamoDB tenant ledger table)'),
   [ENV.createSettleSeconds]: integer(INTEGER_SETTINGS.createSettleSeconds),
   [ENV.maxClockSkewSeconds]: integer(INTEGER_SETTINGS.maxClockSkewSeconds),
+  [ENV.outcomeEventBus]: z._default(ruled(eventBusProblems, 'must be a string'), DEFAULT_OUTCOME_EVENT_BUS),
+  [ENV.tenantCredentials]: z._default(
+    z.pipe(
+      ruled(tenantCredentialsProblems, 'must be a string'),
+      z.transform((value) => value as TenantCredentialKind),
+    ),
+    TENANT_CREDENTIAL_SETTING.default,
+  ),
+  [ENV.churnGraceDays]: z._default(
+    z.pipe(
+      z.coerce.number({ error: 'must be a number of days' }),
+      z.number().check(
+        z.superRefine((value, ctx) => {
+          for (const message of churnGraceDaysProblems(value))
+            ctx.issues.push({ code: 'custom', message, input: value });
+        }),
+      ),
+    ),
+    CHURN_GRACE_DAYS.default,
+  ),
 });
 
 export type TenantEventsConfig = z.infer<typeof tenantEventsConfigSchema>;

@@ -16,7 +16,10 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 
 const sameToken = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
 
-const loginSucceeds = async (baseUrl: string, credentials: TenantCredentials): Promise<boolean> => {
+const loginSucceeds = async (
+  baseUrl: string,
+  credentials: TenantCredentials & { authToken: string },
+): Promise<boolean> => {
   const ownClient = createTwilioAccountsClient({
     credentials: {
       current: () => ({ accountSid: credentials.accountSid, authToken: credentials.authToken }),
@@ -38,7 +41,9 @@ export const storedTokenIsValid = async (
   ownerView: TwilioAccount | undefined,
 ): Promise<boolean> => {
   if (ownerView === undefined || ownerView.sid !== credentials.accountSid) return false;
+  const { authToken } = credentials;
+  if (authToken === undefined) return false;
   return ownerView.status === 'active'
-    ? loginSucceeds(baseUrl, credentials)
-    : sameToken(credentials.authToken, ownerView.authToken);
+    ? loginSucceeds(baseUrl, { ...credentials, authToken })
+    : sameToken(authToken, ownerView.authToken);
 };

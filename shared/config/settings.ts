@@ -88,3 +88,36 @@ export const integerProblems = (setting: IntegerSetting, value: number): string[
     !Number.isSafeInteger(value) || value < setting.min || value > setting.max,
     `must be an integer ${setting.min}..${setting.max}`,
   );
+
+/** An EventBridge bus name or ARN. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html */
+export const eventBusProblems: Rule = (value) =>
+  when(
+    !/^(arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._/-]{1,256}$/.test(value),
+    'must be an EventBridge event bus name or ARN',
+  );
+
+export const DEFAULT_OUTCOME_EVENT_BUS = 'default';
+
+/** What a tenant's secret holds; `auth-token` is today's behaviour, keys are what Twilio recommends. */
+export const TENANT_CREDENTIAL_SETTING = {
+  values: ['auth-token', 'api-key', 'both'],
+  default: 'auth-token',
+} as const;
+
+export const tenantCredentialsProblems: Rule = (value) =>
+  when(
+    !(TENANT_CREDENTIAL_SETTING.values as readonly string[]).includes(value),
+    `must be one of ${TENANT_CREDENTIAL_SETTING.values.join(', ')}`,
+  );
+
+/**
+ * Days from a churn to the close; 0 (the default) closes at once. Fractions are allowed so a local
+ * run can watch a close happen (0.001 days is about 86 s).
+ */
+export const CHURN_GRACE_DAYS = { min: 0, max: 90, default: 0 } as const;
+
+export const churnGraceDaysProblems = (value: number): string[] =>
+  when(
+    !Number.isFinite(value) || value < CHURN_GRACE_DAYS.min || value > CHURN_GRACE_DAYS.max,
+    `must be a number of days ${CHURN_GRACE_DAYS.min}..${CHURN_GRACE_DAYS.max} (fractions allowed)`,
+  );

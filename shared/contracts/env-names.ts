@@ -29,6 +29,12 @@ export const ENV = {
   createSettleSeconds: 'CREATE_SETTLE_SECONDS',
   /** Seconds an event's occurredAt may lie ahead of now before it is refused as from the future. */
   maxClockSkewSeconds: 'MAX_CLOCK_SKEW_SECONDS',
+  /** The EventBridge bus outcome events go to (name or ARN); `default` unless set. */
+  outcomeEventBus: 'OUTCOME_EVENT_BUS',
+  /** What a tenant's secret holds: `auth-token`, `api-key` or `both`. */
+  tenantCredentials: 'TENANT_CREDENTIALS',
+  /** Days between a churn and the close of the subaccount; 0 closes at once. */
+  churnGraceDays: 'CHURN_GRACE_DAYS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -16,11 +16,13 @@
  *    is still held at the version read, so a late invocation never overwrites newer state.
  * A crash between any two steps leaves the ledger unchanged, and the next delivery redoes them.
  */
+import { createKey, deleteOrphanKeys, type StoredKey, storedKeyOf } from './api-keys.ts';
 import {
   CreateOutcomeUnknownError,
   CreateSettlingError,
   EventFromFutureError,
   IllegalTransitionError,
+  RotationUnsupportedError,
   TenantBusyError,
   UnknownTenantError,
   UnresolvedCreateError,
@@ -29,7 +31,9 @@ import type { TenantEvent } from './event.ts';
 import { eventKey, requestToken } from './event-key.ts';
 import type { FriendlyNameCodec } from './friendly-name.ts';
 import { canonicalInstant, compareInstants, instantMs, parseInstant } from './instant.ts';
+import type { AppliedOutcome, OutcomeType } from './outcome-event.ts';
 import type {
+  ApiKeyGateway,
   CredentialVault,
   EventMark,
   GatewayCallOptions,
@@ -39,25 +43,45 @@ import type {
   Subaccount,
   SubaccountGateway,
   SubaccountStatus,
+  TenantCredentialKind,
   TenantCredentials,
   TenantLedger,
   TenantRecord,
 } from './ports.ts';
 import { type Action, decide } from './transitions.ts';
 
-export type OutcomeKind = 'created' | 'suspended' | 'reactivated' | 'closed' | 'noop' | 'ignored-stale';
+export type OutcomeKind =
+  | 'created'
+  | 'suspended'
+  | 'reactivated'
+  | 'close-scheduled'
+  | 'closed'
+  | 'rotated'
+  | 'noop'
+  | 'ignored-stale';
 
 export interface Outcome {
   readonly kind: OutcomeKind;
   readonly accountSid?: string;
   /** Why nothing was done, for the log line. */
   readonly note?: string;
+  /**
+   * The outcome event to publish: for every applied change, and again for a redelivery of one
+   * (so a crash between the commit and the publish is repaired); never for a no-op or stale event.
+   */
+  readonly publish?: AppliedOutcome;
 }
 
 export interface LifecycleDependencies {
   readonly gateway: SubaccountGateway;
   readonly vault: CredentialVault;
   readonly ledger: TenantLedger;
+  /** The subaccounts' API keys; needed when `credentials` includes a key. */
+  readonly keys?: ApiKeyGateway;
+  /** What the tenant's secret holds. @default 'auth-token' */
+  readonly credentials?: TenantCredentialKind;
+  /** How long after a churn the subaccount is closed; 0 closes at once. @default 0 */
+  readonly churnGraceMs?: number;
   readonly friendlyNames: FriendlyNameCodec;
   /** Days a churned tenant's secret stays recoverable (7..30). */
   readonly recoveryWindowDays: number;
@@ -91,8 +115,10 @@ interface Step {
 /** What a performed action leaves behind: the outcome, and the tenant's new state. */
 interface Performed {
   readonly outcome: Outcome;
-  /** The state to commit, without the watermark (the use case sets it for every action). */
-  readonly state: Omit<LedgerState, 'watermark' | 'appliedAtWatermark'>;
+  /** The state to commit, without the watermark (the use case sets it for every action). */ readonly state: Omit<
+    LedgerState,
+    'watermark' | 'appliedAtWatermark' | 'outcomesAtWatermark'
+  >;
 }
 
 const findLive = async ({
@@ -112,16 +138,49 @@ const markFor = (event: TenantEvent, lifecycle: SubaccountStatus, accountSid?: s
   ...(accountSid === undefined ? {} : { accountSid }),
 });
 
-const credentialsFor = (event: TenantEvent, account: Subaccount): TenantCredentials => ({
+const credentialKind = (deps: LifecycleDependencies): TenantCredentialKind =>
+  deps.credentials ?? 'auth-token';
+
+const usesKeys = (deps: LifecycleDependencies): boolean => credentialKind(deps) !== 'auth-token';
+
+const keysOf = (deps: LifecycleDependencies): ApiKeyGateway => {
+  if (deps.keys === undefined)
+    throw new RangeError('an ApiKeyGateway is required when credentials include a key');
+  return deps.keys;
+};
+
+const credentialsFor = (
+  event: TenantEvent,
+  account: Subaccount,
+  key: StoredKey | undefined,
+  deps: LifecycleDependencies,
+): TenantCredentials => ({
   tenantId: event.tenantId,
   accountSid: account.sid,
-  authToken: account.authToken,
+  ...(credentialKind(deps) === 'api-key' ? {} : { authToken: account.authToken }),
+  ...(key === undefined ? {} : { apiKeySid: key.sid, apiKeySecret: key.secret }),
   friendlyName: account.friendlyName,
   // Derived from the account and the event only, so a retried write carries the same value and
   // the ClientRequestToken makes it a no-op.
   provisionedAt: account.dateCreated.toISOString(),
   provisionedByEventId: event.eventId,
 });
+
+/**
+ * The key the tenant's credentials carry: the one already stored for this subaccount (an earlier
+ * attempt of this event stored it and died before the commit), else a new one.
+ */
+const keyFor = async (step: Step, account: Subaccount): Promise<StoredKey | undefined> => {
+  const { event, deps, call } = step;
+  if (!usesKeys(deps)) return undefined;
+  const stored = storedKeyOf(await deps.vault.readCredentials(event.tenantId), account.sid);
+  if (stored !== undefined) {
+    await deleteOrphanKeys(keysOf(deps), account.sid, event.tenantId, stored.sid, call);
+    return stored;
+  }
+  const created = await createKey(keysOf(deps), account.sid, event.tenantId, undefined, call);
+  return { sid: created.sid, secret: created.secret };
+};
 
 /**
  * The tenant's live (non-closed) subaccount: adopted when a previous attempt created it, else
@@ -156,22 +215,37 @@ const liveSubaccount = async (step: Step): Promise<Subaccount> => {
 const ensureActive = async (account: Subaccount, { deps, call }: Step): Promise<Subaccount> =>
   account.status === 'active' ? account : deps.gateway.setStatus(account.sid, 'active', call);
 
-const activeState = (account: Subaccount): Performed['state'] => ({
+const activeState = (account: Subaccount, key: StoredKey | undefined): Performed['state'] => ({
   lifecycle: 'active',
   accountSid: account.sid,
   friendlyName: account.friendlyName,
   secretRetired: false,
+  ...(key === undefined ? {} : { apiKeySid: key.sid }),
+});
+
+const provisioned = (step: Step, account: Subaccount, key: StoredKey | undefined): Performed => ({
+  outcome: {
+    kind: 'created',
+    accountSid: account.sid,
+    publish: {
+      type: 'tenant.provisioned',
+      accountSid: account.sid,
+      secretName: step.deps.vault.secretName(step.event.tenantId),
+    },
+  },
+  state: activeState(account, key),
 });
 
 const provision = async (step: Step): Promise<Performed> => {
   const account = await ensureActive(await liveSubaccount(step), step);
   const { event, deps } = step;
+  const key = await keyFor(step, account);
   await deps.vault.create(
-    credentialsFor(event, account),
+    credentialsFor(event, account, key, deps),
     markFor(event, 'active', account.sid),
     requestToken(event.eventId, 'create'),
   );
-  return { outcome: { kind: 'created', accountSid: account.sid }, state: activeState(account) };
+  return provisioned(step, account, key);
 };
 
 /**
@@ -182,18 +256,26 @@ const provision = async (step: Step): Promise<Performed> => {
 const reprovision = async (step: Step, state: LedgerState): Promise<Performed> => {
   const { event, deps } = step;
   const account = await ensureActive(await liveSubaccount(step), step);
-  const credentials = credentialsFor(event, account);
   const mark = markFor(event, 'active', account.sid);
   const secret = await deps.vault.describe(event.tenantId);
   if (secret === undefined) {
     // The recovery window has passed and the secret is gone for good: store it anew.
-    await deps.vault.create(credentials, mark, requestToken(event.eventId, 'create'));
-  } else {
-    if (secret.retired || state.secretRetired) await deps.vault.restore(event.tenantId);
-    await deps.vault.replaceCredentials(credentials, requestToken(event.eventId, 'reprovision'));
-    await deps.vault.mark(event.tenantId, mark);
+    const key = await keyFor(step, account);
+    await deps.vault.create(
+      credentialsFor(event, account, key, deps),
+      mark,
+      requestToken(event.eventId, 'create'),
+    );
+    return provisioned(step, account, key);
   }
-  return { outcome: { kind: 'created', accountSid: account.sid }, state: activeState(account) };
+  if (secret.retired || state.secretRetired) await deps.vault.restore(event.tenantId);
+  const key = await keyFor(step, account);
+  await deps.vault.replaceCredentials(
+    credentialsFor(event, account, key, deps),
+    requestToken(event.eventId, 'reprovision'),
+  );
+  await deps.vault.mark(event.tenantId, mark);
+  return provisioned(step, account, key);
 };
 
 const reopenRejected = (event: TenantEvent, state: LedgerState): IllegalTransitionError =>
@@ -213,19 +295,31 @@ const changeStatus = async (
   // Closed outside this service: reopening stays illegal, suspending has nothing left to do.
   if (status === 'closed' && target === 'active') throw reopenRejected(event, state);
   await deps.vault.mark(event.tenantId, markFor(event, status, state.accountSid));
-  const next = { ...state, lifecycle: status };
+  // A reactivation inside a grace period also cancels the scheduled close.
+  const { closeDueAt: _cancelled, ...rest } = state;
+  const next = { ...rest, lifecycle: status };
   if (status === 'closed')
     return {
       outcome: { kind: 'noop', accountSid: state.accountSid, note: 'subaccount is closed on Twilio' },
       state: next,
     };
-  return {
-    outcome: { kind: target === 'suspended' ? 'suspended' : 'reactivated', accountSid: state.accountSid },
-    state: next,
-  };
+  const secretName = deps.vault.secretName(event.tenantId);
+  const outcome: Outcome =
+    target === 'suspended'
+      ? {
+          kind: 'suspended',
+          accountSid: state.accountSid,
+          publish: { type: 'tenant.suspended', accountSid: state.accountSid, secretName },
+        }
+      : {
+          kind: 'reactivated',
+          accountSid: state.accountSid,
+          publish: { type: 'tenant.reactivated', accountSid: state.accountSid, secretName },
+        };
+  return { outcome, state: next };
 };
 
-const close = async (step: Step, state: LedgerState): Promise<Performed> => {
+async function close(step: Step, state: LedgerState): Promise<Performed> {
   const { event, deps, call } = step;
   if (state.secretRetired)
     return {
@@ -236,9 +330,95 @@ const close = async (step: Step, state: LedgerState): Promise<Performed> => {
   // Marked closed before the deletion is scheduled: a retired secret can no longer be tagged.
   await deps.vault.mark(event.tenantId, markFor(event, 'closed', state.accountSid));
   await deps.vault.retire(event.tenantId, deps.recoveryWindowDays);
+  const { closeDueAt: _done, ...rest } = state;
   return {
-    outcome: { kind: 'closed', accountSid: state.accountSid },
-    state: { ...state, lifecycle: 'closed', secretRetired: true },
+    outcome: {
+      kind: 'closed',
+      accountSid: state.accountSid,
+      publish: {
+        type: 'tenant.closed',
+        accountSid: state.accountSid,
+        secretName: deps.vault.secretName(event.tenantId),
+      },
+    },
+    state: { ...rest, lifecycle: 'closed', secretRetired: true },
+  };
+}
+
+/**
+ * A churn with a grace period: suspended at once, closed when the window ends (the close sweep
+ * sends `tenant.close-due` for it), unless a `tenant.reinstated` or `tenant.created` comes first.
+ * The due time comes from the churn's own occurredAt, so every attempt records the same one.
+ */
+const scheduleClose = async (step: Step, state: LedgerState, graceMs: number): Promise<Performed> => {
+  const { event, deps, call } = step;
+  const status =
+    state.lifecycle === 'suspended'
+      ? state.lifecycle
+      : (await deps.gateway.setStatus(state.accountSid, 'suspended', call)).status;
+  // Closed outside this service in the meantime: nothing is left to wait for.
+  if (status === 'closed') return close(step, { ...state, lifecycle: 'closed' });
+  await deps.vault.mark(event.tenantId, markFor(event, 'suspended', state.accountSid));
+  const closeDueAt = new Date(instantMs(parseInstant(event.occurredAt)) + graceMs);
+  return {
+    outcome: {
+      kind: 'close-scheduled',
+      accountSid: state.accountSid,
+      note: `closing on ${closeDueAt.toISOString()}`,
+      publish: {
+        type: 'tenant.close-scheduled',
+        accountSid: state.accountSid,
+        closeDueAt,
+        status: 'suspended',
+        secretName: deps.vault.secretName(event.tenantId),
+      },
+    },
+    state: { ...state, lifecycle: 'suspended', closeDueAt: closeDueAt.toISOString() },
+  };
+};
+
+const churn = (step: Step, state: LedgerState): Promise<Performed> => {
+  const graceMs = step.deps.churnGraceMs ?? 0;
+  return graceMs > 0 ? scheduleClose(step, state, graceMs) : close(step, state);
+};
+
+/**
+ * New credentials with no moment without a working one: a new key, stored as the secret's new
+ * version, and only then the old key deleted. Idempotent for its eventId: the stored credentials
+ * say which rotation wrote them.
+ */
+const rotate = async (step: Step, state: LedgerState): Promise<Performed> => {
+  const { event, deps, call } = step;
+  if (!usesKeys(deps)) throw new RotationUnsupportedError(event.tenantId);
+  const keys = keysOf(deps);
+  const stored = await deps.vault.readCredentials(event.tenantId);
+  if (stored === undefined) throw new UnknownTenantError(event.tenantId, event.type);
+  const current = storedKeyOf(stored, state.accountSid);
+  let key: StoredKey;
+  if (current !== undefined && stored.rotatedByEventId === event.eventId) {
+    // An earlier attempt stored the new key and died before revoking the old one.
+    key = current;
+  } else {
+    const created = await createKey(keys, state.accountSid, event.tenantId, current?.sid, call);
+    key = { sid: created.sid, secret: created.secret };
+    await deps.vault.replaceCredentials(
+      { ...stored, apiKeySid: key.sid, apiKeySecret: key.secret, rotatedByEventId: event.eventId },
+      requestToken(event.eventId, `rotate:${key.sid}`),
+    );
+  }
+  await deleteOrphanKeys(keys, state.accountSid, event.tenantId, key.sid, call);
+  return {
+    outcome: {
+      kind: 'rotated',
+      accountSid: state.accountSid,
+      publish: {
+        type: 'tenant.credentials-rotated',
+        accountSid: state.accountSid,
+        secretName: deps.vault.secretName(event.tenantId),
+        status: state.lifecycle,
+      },
+    },
+    state: { ...state, apiKeySid: key.sid },
   };
 };
 
@@ -254,7 +434,11 @@ const PERFORMERS: Readonly<Record<Exclude<Action, 'provision' | 'reject-unknown'
   reprovision,
   suspend: (step, state) => changeStatus(step, state, 'suspended'),
   reactivate: (step, state) => changeStatus(step, state, 'active'),
+  // Inside the grace period: the same subaccount again, and the close forgotten.
+  'cancel-close': (step, state) => changeStatus(step, state, 'active'),
+  churn,
   close,
+  rotate,
   noop: async (_step, state) => noop(state, `already ${state.lifecycle}`),
   'noop-closed': async (_step, state) => noop(state, 'subaccount is closed'),
   'reject-closed': async ({ event }, state) => {
@@ -272,17 +456,52 @@ const adoptedState = (record: TenantRecord): LedgerState => ({
   secretRetired: record.retired,
 });
 
+/** The outcome an applied event published, for its redelivery to publish again. */
+const republished = (
+  event: TenantEvent,
+  state: LedgerState | undefined,
+  deps: LifecycleDependencies,
+): AppliedOutcome | undefined => {
+  const type = state?.outcomesAtWatermark?.[event.eventId];
+  if (state === undefined || type === undefined) return undefined;
+  const secretName = deps.vault.secretName(event.tenantId);
+  switch (type) {
+    case 'tenant.close-scheduled':
+      return state.closeDueAt === undefined
+        ? undefined
+        : {
+            type,
+            accountSid: state.accountSid,
+            closeDueAt: new Date(state.closeDueAt),
+            status: 'suspended',
+            secretName,
+          };
+    case 'tenant.credentials-rotated':
+      return { type, accountSid: state.accountSid, secretName, status: state.lifecycle };
+    case 'tenant.event-rejected':
+      return undefined;
+    default:
+      return { type, accountSid: state.accountSid, secretName };
+  }
+};
+
+const withPublish = (publish: AppliedOutcome | undefined) => (publish === undefined ? {} : { publish });
+
 /** The watermark after applying `event` on top of `state`: never behind it. */
 const watermarkAfter = (
   event: TenantEvent,
   state: LedgerState | undefined,
-): Pick<LedgerState, 'watermark' | 'appliedAtWatermark'> => {
+  published: OutcomeType | undefined,
+): Pick<LedgerState, 'watermark' | 'appliedAtWatermark' | 'outcomesAtWatermark'> => {
   const watermark = canonicalInstant(event.occurredAt);
   const same =
     state !== undefined && compareInstants(parseInstant(watermark), parseInstant(state.watermark)) === 0;
+  const outcomes: Record<string, OutcomeType> = same ? { ...state.outcomesAtWatermark } : {};
+  if (published !== undefined) outcomes[event.eventId] = published;
   return {
     watermark,
     appliedAtWatermark: same ? [...state.appliedAtWatermark, event.eventId] : [event.eventId],
+    outcomesAtWatermark: outcomes,
   };
 };
 
@@ -324,10 +543,18 @@ export const applyTenantEvent = async (
       await deps.ledger.release(lease);
       return action === 'ignore-stale'
         ? { kind: 'ignored-stale', accountSid: state?.accountSid, note: `older than ${state?.watermark}` }
-        : { kind: 'noop', accountSid: state?.accountSid, note: 'replay of an applied event' };
+        : {
+            kind: 'noop',
+            accountSid: state?.accountSid,
+            note: 'replay of an applied event',
+            ...withPublish(republished(event, state, deps)),
+          };
     }
     const performed = await perform(step, action);
-    await deps.ledger.commit(lease, { ...performed.state, ...watermarkAfter(event, state) });
+    await deps.ledger.commit(lease, {
+      ...performed.state,
+      ...watermarkAfter(event, state, performed.outcome.publish?.type),
+    });
     return performed.outcome;
   } catch (error) {
     // Free the tenant for the redelivery at once; a create intent stays. A no-op when lost.

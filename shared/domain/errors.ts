@@ -141,3 +141,32 @@ export class CreateSettlingError extends ProvisionerError {
     );
   }
 }
+
+/** An API key create had no answer: its secret is lost; the retry deletes it and creates anew. */
+export class KeyCreateUnresolvedError extends ProvisionerError {
+  readonly code = 'KEY_CREATE_UNRESOLVED';
+
+  constructor(tenantId: string, cause: unknown) {
+    super(`the API key create of tenant "${tenantId}" had no answer; the retry replaces that key`, {
+      retryable: true,
+      cause,
+      context: { tenantId },
+    });
+  }
+}
+
+/**
+ * A rotation was asked for a tenant whose credential is its auth token only. Twilio rotates an
+ * auth token through its secondary-token flow, which this service does not drive: rotation needs
+ * API keys (`TENANT_CREDENTIALS=api-key` or `both`).
+ */
+export class RotationUnsupportedError extends ProvisionerError {
+  readonly code = 'ROTATION_NEEDS_API_KEYS';
+
+  constructor(tenantId: string) {
+    super(
+      `tenant "${tenantId}" has no API key to rotate: rotation needs TENANT_CREDENTIALS=api-key or both (auth tokens are rotated in Twilio's Console)`,
+      { retryable: false, context: { tenantId } },
+    );
+  }
+}

@@ -9,6 +9,10 @@ export const EVENT_TYPES = [
   'tenant.delinquent',
   'tenant.reinstated',
   'tenant.churned',
+  /** A churned tenant's grace period has ended (sent by the close sweep, or `tenants close-now`). */
+  'tenant.close-due',
+  /** New credentials for the tenant (`tenants rotate`, or the rotation schedule). */
+  'tenant.credentials-rotation-requested',
 ] as const;
 export type TenantEventType = (typeof EVENT_TYPES)[number];
 

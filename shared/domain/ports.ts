@@ -1,3 +1,5 @@
+import type { OutcomeType } from './outcome-event.ts';
+
 /**
  * The three small interfaces the lifecycle use cases depend on. Adapters: `shared/twilio/`
  * (SubaccountGateway over undici), `shared/secrets/` (CredentialVault over the AWS SDK) and
@@ -66,7 +68,12 @@ export interface ApiKeyGateway {
    * Whether the key authenticates as its subaccount, by reading the subaccount's Balance with it
    * (a resource a Standard key may read; Accounts and Keys would refuse any Standard key).
    */
-  keyWorks(accountSid: string, keySid: string, keySecret: string, options?: GatewayCallOptions): Promise<boolean>;
+  keyWorks(
+    accountSid: string,
+    keySid: string,
+    keySecret: string,
+    options?: GatewayCallOptions,
+  ): Promise<boolean>;
 }
 
 /** What the vault remembers about a tenant between events (secret tags, readable even when retired). */
@@ -84,14 +91,24 @@ export interface TenantRecord {
 }
 
 /** The JSON document stored as the secret value. */
+/** Which credentials a tenant's secret holds (`TENANT_CREDENTIALS`). */
+export const TENANT_CREDENTIAL_KINDS = ['auth-token', 'api-key', 'both'] as const;
+export type TenantCredentialKind = (typeof TENANT_CREDENTIAL_KINDS)[number];
+
 export interface TenantCredentials {
   readonly tenantId: string;
   readonly accountSid: string;
+  /** Secret. Never log it. Absent when the tenant's credential is an API key only. */
+  readonly authToken?: string;
+  /** The subaccount's Standard API key, when the tenant's credentials include one. */
+  readonly apiKeySid?: string;
   /** Secret. Never log it. */
-  readonly authToken: string;
+  readonly apiKeySecret?: string;
   readonly friendlyName: string;
   readonly provisionedAt: string;
   readonly provisionedByEventId: string;
+  /** The rotation event that wrote these credentials, when one did. */
+  readonly rotatedByEventId?: string;
 }
 
 export interface EventMark {
@@ -102,6 +119,8 @@ export interface EventMark {
 }
 
 export interface CredentialVault {
+  /** The secret's name, as outcome events report it (never its value). */
+  secretName(tenantId: string): string;
   /** `undefined` when the tenant has no secret at all (never provisioned, or deleted for good). */
   describe(tenantId: string): Promise<TenantRecord | undefined>;
   /** Creates the secret with value and tags in one call; idempotent for the same `requestToken`. */
@@ -129,6 +148,15 @@ export interface LedgerState {
   readonly appliedAtWatermark: readonly string[];
   /** True once the tenant's secret is scheduled for deletion (after churn). */
   readonly secretRetired: boolean;
+  /** Churned inside a grace period: the close is due at this ISO-8601 instant. */
+  readonly closeDueAt?: string;
+  /**
+   * The outcome each event applied at the watermark instant published (by eventId), so that a
+   * redelivery of it publishes the same outcome again; no entry for a no-op.
+   */
+  readonly outcomesAtWatermark?: Readonly<Record<string, OutcomeType>>;
+  /** The tenant's API key this service stored, when it uses keys (its secret is only in the vault). */
+  readonly apiKeySid?: string;
 }
 
 /** A create POST was (about to be) sent for this tenant by this event, at this time. */

@@ -7,38 +7,77 @@ import { eventKey } from './event-key.ts';
 import { compareInstants, parseInstant } from './instant.ts';
 import type { LedgerState, SubaccountStatus } from './ports.ts';
 
-/** `absent`: never provisioned. `closed`: closed on Twilio (secret retired or about to be). */
-export type TenantState = 'absent' | SubaccountStatus;
+/**
+ * `absent`: never provisioned. `closing`: churned inside its grace period (suspended on Twilio,
+ * the close due at a recorded time). `closed`: closed on Twilio (secret retired or about to be).
+ */
+export type TenantState = 'absent' | SubaccountStatus | 'closing';
 
 export type Action =
   | 'provision' // create (or adopt) the subaccount and store its credentials
   | 'reprovision' // a returning customer: fresh subaccount, restore and replace the retired secret
   | 'suspend'
   | 'reactivate'
-  | 'close'
+  | 'churn' // close now, or, with a grace period, suspend and schedule the close
+  | 'close' // close now and retire the secret (also finishes a close closed outside the service)
+  | 'cancel-close' // inside the grace period: reactivate the same subaccount, forget the close
+  | 'rotate' // new credentials, then the old ones revoked
   | 'noop' // already in the state the event asks for
   | 'noop-closed' // nothing to do on a closed subaccount (logged)
   | 'reject-closed' // closed subaccounts cannot be reopened
   | 'reject-unknown'; // no subaccount for this tenant
 
 export const TRANSITIONS: Readonly<Record<TenantEventType, Readonly<Record<TenantState, Action>>>> = {
-  'tenant.created': { absent: 'provision', active: 'noop', suspended: 'noop', closed: 'reprovision' },
+  'tenant.created': {
+    absent: 'provision',
+    active: 'noop',
+    suspended: 'noop',
+    closing: 'cancel-close',
+    closed: 'reprovision',
+  },
   'tenant.delinquent': {
     absent: 'reject-unknown',
     active: 'suspend',
     suspended: 'noop',
+    closing: 'noop',
     closed: 'noop-closed',
   },
   'tenant.reinstated': {
     absent: 'reject-unknown',
     active: 'noop',
     suspended: 'reactivate',
+    closing: 'cancel-close',
     closed: 'reject-closed',
   },
-  'tenant.churned': { absent: 'reject-unknown', active: 'close', suspended: 'close', closed: 'close' },
+  'tenant.churned': {
+    absent: 'reject-unknown',
+    active: 'churn',
+    suspended: 'churn',
+    // Churned twice: the close is already scheduled; it still happens once.
+    closing: 'noop',
+    closed: 'close',
+  },
+  'tenant.close-due': {
+    absent: 'reject-unknown',
+    // Cancelled meanwhile (reinstated or created again inside the window): nothing to close.
+    active: 'noop',
+    suspended: 'noop',
+    closing: 'close',
+    closed: 'noop-closed',
+  },
+  'tenant.credentials-rotation-requested': {
+    absent: 'reject-unknown',
+    active: 'rotate',
+    suspended: 'rotate',
+    closing: 'rotate',
+    closed: 'reject-closed',
+  },
 };
 
-export const stateOf = (state: LedgerState | undefined): TenantState => state?.lifecycle ?? 'absent';
+export const stateOf = (state: LedgerState | undefined): TenantState => {
+  if (state === undefined) return 'absent';
+  return state.closeDueAt !== undefined && state.lifecycle !== 'closed' ? 'closing' : state.lifecycle;
+};
 
 export type Freshness = 'new' | 'replay' | 'stale';
 

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../aws/errors.ts';
 import { LeaseLostError } from '../domain/errors.ts';
+import { OUTCOME_TYPES, type OutcomeType } from '../domain/outcome-event.ts';
 import {
   type Lease,
   type LedgerEntry,
@@ -60,18 +61,33 @@ const n = (value: number): AttributeValue => ({ N: String(value) });
 const isConditionFailure = (error: unknown): boolean =>
   awsErrorName(error) === 'ConditionalCheckFailedException';
 
-const stateValues = (state: LedgerState, now: number): Item => ({
-  ':lifecycle': s(state.lifecycle),
-  ':accountSid': s(state.accountSid),
-  ':friendlyName': s(state.friendlyName),
-  ':watermark': s(state.watermark),
-  ':applied': { L: state.appliedAtWatermark.map(s) },
-  ':retired': { BOOL: state.secretRetired },
-  ':updatedAt': s(new Date(now).toISOString()),
-});
+/** Optional state attributes: written when present, removed when absent. */
+const OPTIONAL = ['closeDueAt', 'outcomesAtWatermark', 'apiKeySid'] as const;
 
-const SET_STATE =
-  '#lifecycle = :lifecycle, #accountSid = :accountSid, #friendlyName = :friendlyName, #watermark = :watermark, #appliedAtWatermark = :applied, #secretRetired = :retired, #updatedAt = :updatedAt';
+/** The SET and REMOVE clauses, and their values, that write `state` whole. */
+const stateUpdate = (state: LedgerState, now: number): { set: string; remove: string[]; values: Item } => {
+  const values: Item = {
+    ':lifecycle': s(state.lifecycle),
+    ':accountSid': s(state.accountSid),
+    ':friendlyName': s(state.friendlyName),
+    ':watermark': s(state.watermark),
+    ':appliedAtWatermark': { L: state.appliedAtWatermark.map(s) },
+    ':secretRetired': { BOOL: state.secretRetired },
+    ':updatedAt': s(new Date(now).toISOString()),
+  };
+  if (state.closeDueAt !== undefined) values[':closeDueAt'] = s(state.closeDueAt);
+  if (state.apiKeySid !== undefined) values[':apiKeySid'] = s(state.apiKeySid);
+  if (state.outcomesAtWatermark !== undefined && Object.keys(state.outcomesAtWatermark).length > 0) {
+    values[':outcomesAtWatermark'] = {
+      M: Object.fromEntries(Object.entries(state.outcomesAtWatermark).map(([id, type]) => [id, s(type)])),
+    };
+  }
+  const set = Object.keys(values)
+    .map((placeholder) => `#${placeholder.slice(1)} = ${placeholder}`)
+    .join(', ');
+  const remove = OPTIONAL.filter((name) => values[`:${name}`] === undefined).map((name) => `#${name}`);
+  return { set, remove, values };
+};
 
 const FENCE = '#leaseOwner = :owner AND #version = :version';
 
@@ -81,7 +97,7 @@ const parseState = (tenantId: string, item: Item): LedgerState | undefined => {
   const accountSid = item.accountSid?.S;
   const watermark = item.watermark?.S;
   if (!LIFECYCLES.includes(lifecycle) || accountSid === undefined || watermark === undefined) {
-    throw new LedgerItemInvalidError(tenantId, '#lifecycle, #accountSid or #watermark missing or malformed');
+    throw new LedgerItemInvalidError(tenantId, 'lifecycle, accountSid or watermark missing or malformed');
   }
   return {
     lifecycle,
@@ -92,6 +108,17 @@ const parseState = (tenantId: string, item: Item): LedgerState | undefined => {
       value.S === undefined ? [] : [value.S],
     ),
     secretRetired: item.secretRetired?.BOOL === true,
+    ...(item.closeDueAt?.S === undefined ? {} : { closeDueAt: item.closeDueAt.S }),
+    ...(item.apiKeySid?.S === undefined ? {} : { apiKeySid: item.apiKeySid.S }),
+    ...(item.outcomesAtWatermark?.M === undefined
+      ? {}
+      : {
+          outcomesAtWatermark: Object.fromEntries(
+            Object.entries(item.outcomesAtWatermark.M).flatMap(([id, value]) =>
+              OUTCOME_TYPES.includes(value.S as OutcomeType) ? [[id, value.S as OutcomeType]] : [],
+            ),
+          ),
+        }),
   };
 };
 
@@ -190,24 +217,26 @@ export const createDynamoDbLedger = ({
         ),
       ),
 
-    commit: (lease, state) =>
-      fenced(
+    commit: (lease, state) => {
+      const update = stateUpdate(state, now());
+      return fenced(
         lease,
         'the commit',
         new UpdateItemCommand(
           expressions({
             TableName: tableName,
             Key: key(lease.tenantId),
-            UpdateExpression: `SET ${SET_STATE}, #version = :next REMOVE #leaseOwner, #leaseExpiresAt, #intentEventId, #intentStartedAt`,
+            UpdateExpression: `SET ${update.set}, #version = :next REMOVE ${[...update.remove, '#leaseOwner', '#leaseExpiresAt', '#intentEventId', '#intentStartedAt'].join(', ')}`,
             ConditionExpression: FENCE,
             ExpressionAttributeValues: {
               ...leaseValues(lease),
-              ...stateValues(state, now()),
+              ...update.values,
               ':next': n(lease.version + 1),
             },
           }),
         ),
-      ),
+      );
+    },
 
     release: async (lease) => {
       try {
@@ -235,15 +264,16 @@ export const createDynamoDbLedger = ({
     },
 
     adopt: async (tenantId, state) => {
+      const update = stateUpdate(state, now());
       try {
         await client.send(
           new UpdateItemCommand(
             expressions({
               TableName: tableName,
               Key: key(tenantId),
-              UpdateExpression: `SET ${SET_STATE}, #version = if_not_exists(#version, :zero)`,
+              UpdateExpression: `SET ${update.set}, #version = if_not_exists(#version, :zero)`,
               ConditionExpression: 'attribute_not_exists(#lifecycle)',
-              ExpressionAttributeValues: { ...stateValues(state, now()), ':zero': n(0) },
+              ExpressionAttributeValues: { ...update.values, ':zero': n(0) },
             }),
           ),
         );

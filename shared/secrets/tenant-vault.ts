@@ -38,14 +38,25 @@ export interface SecretsManagerVaultOptions {
   readonly kmsKeyId?: string;
 }
 
-const credentialsSchema = z.object({
-  tenantId: z.string(),
-  accountSid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
-  authToken: z.string().check(z.minLength(1)),
-  friendlyName: z.string(),
-  provisionedAt: z.string(),
-  provisionedByEventId: z.string(),
-});
+const credentialsSchema = z
+  .object({
+    tenantId: z.string(),
+    accountSid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
+    authToken: z.optional(z.string().check(z.minLength(1))),
+    apiKeySid: z.optional(z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/))),
+    apiKeySecret: z.optional(z.string().check(z.minLength(1))),
+    friendlyName: z.string(),
+    provisionedAt: z.string(),
+    provisionedByEventId: z.string(),
+    rotatedByEventId: z.optional(z.string()),
+  })
+  .check(
+    z.refine(
+      (value) =>
+        value.authToken !== undefined || (value.apiKeySid !== undefined && value.apiKeySecret !== undefined),
+      'holds neither an auth token nor a complete API key',
+    ),
+  );
 
 const errorName = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
@@ -176,5 +187,5 @@ export const createSecretsManagerVault = ({
     return parsed.data;
   };
 
-  return { describe, create, replaceCredentials, mark, retire, restore, readCredentials };
+  return { secretName: nameOf, describe, create, replaceCredentials, mark, retire, restore, readCredentials };
 };

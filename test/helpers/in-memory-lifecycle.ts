@@ -102,6 +102,7 @@ export const inMemoryVault = (): InMemoryVault => {
   const vault: InMemoryVault = {
     secrets,
     calls: [],
+    secretName: (tenantId) => `tenants/${tenantId}`,
     describe: async (tenantId) => {
       vault.calls.push('describe');
       return secrets.get(tenantId)?.tags;

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CliIo } from '../../../cli/io.ts';
@@ -100,6 +101,11 @@ export const applyEvents = async (cli: CliCloud, events: readonly TenantEvent[])
     secretsClient: cli.cloud.secretsClient,
     sqsClient: cli.cloud.sqs.client,
     dynamoDbClient: cli.cloud.dynamodb.client,
+    eventBridgeClient: new EventBridgeClient({
+      endpoint: cli.cloud.eventbridge.url,
+      region: cli.cloud.region,
+      credentials: cli.cloud.credentials,
+    }),
     twilio: cli.twilio,
     logger: new Logger({ logLevel: 'SILENT' }),
     observer: { record: () => {} },

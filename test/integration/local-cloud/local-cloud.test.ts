@@ -66,9 +66,15 @@ describe('startLocalCloud', () => {
   });
 
   it('puts every service on a loopback port and describes them in env', () => {
-    const urls = [cloud.twilio.url, cloud.secrets.url, cloud.sqs.url, cloud.dynamodb.url];
+    const urls = [
+      cloud.twilio.url,
+      cloud.secrets.url,
+      cloud.sqs.url,
+      cloud.dynamodb.url,
+      cloud.eventbridge.url,
+    ];
     for (const url of urls) expect(new URL(url).hostname).toBe('127.0.0.1');
-    expect(new Set(urls).size).toBe(4);
+    expect(new Set(urls).size).toBe(5);
     expect(cloud.env).toEqual({
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
@@ -76,6 +82,7 @@ describe('startLocalCloud', () => {
       AWS_ENDPOINT_URL_SQS: cloud.sqs.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.secrets.url,
       AWS_ENDPOINT_URL_DYNAMODB: cloud.dynamodb.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: cloud.eventbridge.url,
       TENANT_LEDGER_TABLE: 'subaccount-provisioner-tenant-ledger',
       TWILIO_API_BASE_URL: cloud.twilio.url,
       PARENT_CREDENTIALS_SECRET: 'subaccount-provisioner/parent-credentials',

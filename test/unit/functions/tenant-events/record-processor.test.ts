@@ -7,6 +7,8 @@ import {
   type TenantEventProcessor,
 } from '../../../../functions/tenant-events/record-processor.ts';
 import { createFriendlyNameCodec } from '../../../../shared/domain/friendly-name.ts';
+import type { OutcomeEvent } from '../../../../shared/domain/outcome-event.ts';
+import { OutcomePublishError } from '../../../../shared/outcomes/errors.ts';
 import { tenantEvent } from '../../../helpers/events.ts';
 import {
   type InMemoryLedger,
@@ -26,6 +28,9 @@ let deadLetter: DeadLetterSender;
 let vault: InMemoryVault;
 let ledger: InMemoryLedger;
 let process: TenantEventProcessor;
+let published: OutcomeEvent[];
+/** The next publishes that fail, as EventBridge's answer would make them. */
+let failPublishes: number;
 const far = () => ({ deadline: Date.now() + 60_000, leaseExpiresAt: Date.now() + 70_000 });
 
 beforeEach(() => {
@@ -34,7 +39,21 @@ beforeEach(() => {
   vault = inMemoryVault();
   ledger = inMemoryLedger();
   deadLetter = { send: async (_record, why) => void deadLettered.push(why) };
+  published = [];
+  failPublishes = 0;
   process = createTenantEventProcessor({
+    publisher: {
+      publish: async (events) => {
+        if (failPublishes > 0) {
+          failPublishes -= 1;
+          throw new OutcomePublishError(
+            [{ index: 0, type: events[0]!.type, errorCode: 'InternalFailure' }],
+            events.length,
+          );
+        }
+        published.push(...events);
+      },
+    },
     lifecycle: {
       gateway: inMemoryGateway(),
       vault,
@@ -117,5 +136,64 @@ describe('the tenant-event record processor', () => {
     expect(await process(read(tenantEvent('tenant.created', 'acme')), past)).toBe('retry');
     expect(outcomes[0]).toMatchObject({ outcome: 'retried', errorCode: 'DEADLINE_EXCEEDED' });
     expect(vault.calls).toEqual([]);
+  });
+});
+
+describe('outcome events', () => {
+  it('publishes one per applied change, with its detail and never a token', async () => {
+    const created = tenantEvent('tenant.created', 'acme', { at: 1 });
+    const suspended = tenantEvent('tenant.delinquent', 'acme', { at: 2 });
+    const again = tenantEvent('tenant.delinquent', 'acme', { at: 3 });
+    for (const event of [created, suspended, again]) expect(await process(read(event), far())).toBe('done');
+    expect(published.map((o) => [o.type, o.causingEventId])).toEqual([
+      ['tenant.provisioned', created.eventId],
+      ['tenant.suspended', suspended.eventId],
+    ]);
+    const sid = vault.secrets.get('acme')!.credentials.accountSid;
+    expect(published[0]).toMatchObject({
+      tenantId: 'acme',
+      accountSid: sid,
+      secretName: 'tenants/acme',
+      causingOccurredAt: created.occurredAt,
+      status: 'active',
+    });
+    const token = vault.secrets.get('acme')!.credentials.authToken!;
+    expect(JSON.stringify(published)).not.toContain(token);
+  });
+
+  it('hands the record back when the publish fails, and its redelivery publishes it again', async () => {
+    const created = tenantEvent('tenant.created', 'acme', { at: 1 });
+    failPublishes = 1;
+    expect(await process(read(created), far())).toBe('retry');
+    expect(outcomes.at(-1)).toMatchObject({ outcome: 'retried', errorCode: 'OUTCOME_PUBLISH_FAILED' });
+    // The change itself is committed: the redelivery is a replay, and republishes.
+    expect(ledger.items.get('acme')?.entry.state?.lifecycle).toBe('active');
+    expect(await process(read(created, { receiveCount: 2 }), far())).toBe('done');
+    expect(published.map((o) => [o.type, o.causingEventId])).toEqual([
+      ['tenant.provisioned', created.eventId],
+    ]);
+  });
+
+  it('publishes nothing for a no-op, a replay of a no-op, or a stale event', async () => {
+    await process(read(tenantEvent('tenant.created', 'acme', { at: 1 })), far());
+    const noop = tenantEvent('tenant.reinstated', 'acme', { at: 2 });
+    await process(read(noop), far());
+    await process(read(noop), far());
+    await process(read(tenantEvent('tenant.delinquent', 'acme', { at: 1 })), far());
+    expect(published.map((o) => o.type)).toEqual(['tenant.provisioned']);
+  });
+
+  it('publishes tenant.event-rejected with the dead-letter code and reason', async () => {
+    const event = tenantEvent('tenant.reinstated', 'ghost');
+    expect(await process(read(event), far())).toBe('done');
+    expect(published).toEqual([
+      expect.objectContaining({
+        type: 'tenant.event-rejected',
+        tenantId: 'ghost',
+        causingEventId: event.eventId,
+        errorCode: 'UNKNOWN_TENANT',
+        reason: expect.stringContaining('has no subaccount'),
+      }),
+    ]);
   });
 });

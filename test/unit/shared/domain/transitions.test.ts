@@ -20,22 +20,41 @@ describe('the transition table', () => {
     ['tenant.created', 'absent', 'provision'],
     ['tenant.created', 'active', 'noop'],
     ['tenant.created', 'suspended', 'noop'],
+    ['tenant.created', 'closing', 'cancel-close'],
     ['tenant.created', 'closed', 'reprovision'],
     ['tenant.delinquent', 'absent', 'reject-unknown'],
     ['tenant.delinquent', 'active', 'suspend'],
     ['tenant.delinquent', 'suspended', 'noop'],
+    ['tenant.delinquent', 'closing', 'noop'],
     ['tenant.delinquent', 'closed', 'noop-closed'],
     ['tenant.reinstated', 'absent', 'reject-unknown'],
     ['tenant.reinstated', 'active', 'noop'],
     ['tenant.reinstated', 'suspended', 'reactivate'],
+    ['tenant.reinstated', 'closing', 'cancel-close'],
     ['tenant.reinstated', 'closed', 'reject-closed'],
     ['tenant.churned', 'absent', 'reject-unknown'],
-    ['tenant.churned', 'active', 'close'],
-    ['tenant.churned', 'suspended', 'close'],
+    ['tenant.churned', 'active', 'churn'],
+    ['tenant.churned', 'suspended', 'churn'],
+    ['tenant.churned', 'closing', 'noop'],
     ['tenant.churned', 'closed', 'close'],
+    ['tenant.close-due', 'absent', 'reject-unknown'],
+    ['tenant.close-due', 'active', 'noop'],
+    ['tenant.close-due', 'suspended', 'noop'],
+    ['tenant.close-due', 'closing', 'close'],
+    ['tenant.close-due', 'closed', 'noop-closed'],
+    ['tenant.credentials-rotation-requested', 'absent', 'reject-unknown'],
+    ['tenant.credentials-rotation-requested', 'active', 'rotate'],
+    ['tenant.credentials-rotation-requested', 'suspended', 'rotate'],
+    ['tenant.credentials-rotation-requested', 'closing', 'rotate'],
+    ['tenant.credentials-rotation-requested', 'closed', 'reject-closed'],
   ] as const)('%s on a %s tenant → %s', (type, state, action) => {
     expect(TRANSITIONS[type][state]).toBe(action);
-    const existing = state === 'absent' ? undefined : record({ lifecycle: state });
+    const existing =
+      state === 'absent'
+        ? undefined
+        : state === 'closing'
+          ? record({ lifecycle: 'suspended', closeDueAt: '2026-12-01T00:00:00.000Z' })
+          : record({ lifecycle: state });
     expect(decide(tenantEvent(type, 'acme', { at: 20 }), existing)).toBe(action);
   });
 });

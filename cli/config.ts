@@ -21,8 +21,8 @@ import {
 } from '../shared/config/settings.ts';
 import { ENV } from '../shared/contracts/env-names.ts';
 
-/** The source queue producers publish to; only the CLI needs its URL. */
-export const TENANT_EVENTS_QUEUE_URL = 'TENANT_EVENTS_QUEUE_URL';
+/** The source queue producers publish to. */
+export const TENANT_EVENTS_QUEUE_URL = ENV.tenantEventsQueueUrl;
 
 /** A string checked by one rule of settings.ts. */
 const ruled = (rule: Rule) =>

@@ -35,6 +35,10 @@ export const ENV = {
   tenantCredentials: 'TENANT_CREDENTIALS',
   /** Days between a churn and the close of the subaccount; 0 closes at once. */
   churnGraceDays: 'CHURN_GRACE_DAYS',
+  /** The tenant-events queue, for the close sweep that sends close-due events to it. */
+  tenantEventsQueueUrl: 'TENANT_EVENTS_QUEUE_URL',
+  /** The main account's subaccount limit (Twilio's default is 1000), for the capacity metric. */
+  subaccountLimit: 'SUBACCOUNT_LIMIT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -7,6 +7,7 @@ export const METRICS_NAMESPACE = 'SubaccountProvisioner';
 export const SERVICE = {
   tenantEvents: 'tenant-events',
   reconcile: 'reconcile',
+  closeSweep: 'close-sweep',
 } as const;
 
 /** Dimension names. Every metric also carries Powertools' default `service` dimension. */
@@ -54,3 +55,22 @@ export const MAIN_ACCOUNT_SUSPENDED_METRIC = 'MainAccountSuspended';
 
 /** One count per record handed back because another invocation holds the tenant's lease. */
 export const TENANT_BUSY_METRIC = 'TenantBusy';
+
+/** Per close-sweep run (dimension `service`): tenants in their grace period, closes queued, sends refused. */
+export const CLOSE_SWEEP_METRIC = {
+  closing: 'TenantsClosing',
+  queued: 'ClosesQueued',
+  failed: 'CloseQueueFailures',
+} as const;
+
+/** An outcome event EventBridge did not take (the record is retried); it has an alarm. */
+export const OUTCOME_PUBLISH_FAILED_METRIC = 'OutcomePublishFailed';
+
+/**
+ * Per reconcile run (dimension `service`): live (non-closed) subaccounts of the main account and
+ * its configured limit; the capacity alarm compares the two.
+ */
+export const CAPACITY_METRIC = {
+  liveSubaccounts: 'LiveSubaccounts',
+  subaccountLimit: 'SubaccountLimit',
+} as const;

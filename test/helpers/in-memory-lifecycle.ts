@@ -4,6 +4,7 @@
  */
 import { CreateOutcomeUnknownError, LeaseLostError } from '../../shared/domain/errors.ts';
 import type {
+  ApiKeyGateway,
   CredentialVault,
   EventMark,
   Lease,
@@ -204,4 +205,47 @@ export const inMemoryLedger = (): InMemoryLedger => {
     },
   };
   return ledger;
+};
+
+export interface InMemoryKeys extends ApiKeyGateway {
+  /** Live keys by SID, with the account they belong to and their one-time secret. */
+  readonly keys: Map<string, { accountSid: string; friendlyName: string; secret: string }>;
+  calls: string[];
+  /** The next create applies, then fails with an ambiguous error (its answer, and secret, lost). */
+  loseNextCreateAnswer: boolean;
+}
+
+export const inMemoryKeys = (): InMemoryKeys => {
+  let counter = 0;
+  const keys: InMemoryKeys['keys'] = new Map();
+  const gateway: InMemoryKeys = {
+    keys,
+    calls: [],
+    loseNextCreateAnswer: false,
+    createKey: async (accountSid, friendlyName) => {
+      gateway.calls.push('key-create');
+      counter += 1;
+      const sid = `SK${counter.toString(16).padStart(32, '0')}`;
+      const secret = `keysecret${counter}`.padEnd(32, 'x');
+      keys.set(sid, { accountSid, friendlyName, secret });
+      if (gateway.loseNextCreateAnswer) {
+        gateway.loseNextCreateAnswer = false;
+        throw new CreateOutcomeUnknownError(friendlyName, new Error('socket hang up'));
+      }
+      return { sid, friendlyName, secret, dateCreated: new Date(Date.UTC(2026, 0, 1, 0, 0, counter)) };
+    },
+    findKeys: async (accountSid, friendlyName) => {
+      gateway.calls.push('key-list');
+      return [...keys]
+        .filter(([, key]) => key.accountSid === accountSid && key.friendlyName === friendlyName)
+        .map(([sid, key]) => ({ sid, friendlyName: key.friendlyName, dateCreated: new Date(0) }));
+    },
+    deleteKey: async (_accountSid, keySid) => {
+      gateway.calls.push('key-delete');
+      keys.delete(keySid);
+    },
+    keyWorks: async (accountSid, keySid, keySecret) =>
+      keys.get(keySid)?.accountSid === accountSid && keys.get(keySid)?.secret === keySecret,
+  };
+  return gateway;
 };

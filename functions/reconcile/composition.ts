@@ -8,7 +8,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoDbClient, createSecretsManagerClient } from '../../shared/aws/clients.ts';
-import { DRIFT_METRIC, METRICS_NAMESPACE, SERVICE } from '../../shared/contracts/metric-names.ts';
+import {
+  CAPACITY_METRIC,
+  DRIFT_METRIC,
+  METRICS_NAMESPACE,
+  SERVICE,
+} from '../../shared/contracts/metric-names.ts';
 import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
 import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
 import { type DriftKind, runReconcile } from '../../shared/reconcile/index.ts';
@@ -37,6 +42,8 @@ export interface ReconcileSummary {
   readonly ignoredSubaccounts: number;
   readonly unmanagedSecrets: number;
   readonly ledgerItemsChecked: number;
+  readonly liveSubaccounts: number;
+  readonly subaccountLimit: number;
 }
 
 export interface ReconcileApp {
@@ -96,6 +103,9 @@ export const createReconcileApp = (
         logger.info('secret under the prefix is not managed by this service', { ...secret });
       }
       metrics.addMetric(DRIFT_METRIC, MetricUnit.Count, report.findings.length);
+      // Past the limit, every signup fails with 21480; raising it takes days: the alarm looks ahead.
+      metrics.addMetric(CAPACITY_METRIC.liveSubaccounts, MetricUnit.Count, report.liveSubaccounts);
+      metrics.addMetric(CAPACITY_METRIC.subaccountLimit, MetricUnit.Count, config.SUBACCOUNT_LIMIT);
       const summary: ReconcileSummary = {
         drift: report.findings.length,
         byKind: countByKind(report.findings.map((finding) => finding.kind)),
@@ -103,6 +113,8 @@ export const createReconcileApp = (
         secretsChecked: report.secretsChecked,
         ignoredSubaccounts: report.ignoredSubaccounts,
         unmanagedSecrets: report.unmanagedSecrets.length,
+        liveSubaccounts: report.liveSubaccounts,
+        subaccountLimit: config.SUBACCOUNT_LIMIT,
         ledgerItemsChecked: report.ledgerItemsChecked ?? 0,
       };
       logger.info('reconcile finished', { ...summary });

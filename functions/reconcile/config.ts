@@ -1,23 +1,41 @@
 /**
- * Configuration of the reconcile function, read from the environment at cold start. It is the
- * tenant-events function's schema narrowed to what a read-only drift check needs, so both
- * functions validate a shared variable the same way.
+ * Configuration of the reconcile function, read from the environment at cold start: the
+ * tenant-events function's fields it needs (the same rules), and the subaccount limit.
  */
 
 import { readEnv } from '../../shared/config/read-env.ts';
+import { INTEGER_SETTINGS, integerProblems } from '../../shared/config/settings.ts';
 import { ENV } from '../../shared/contracts/env-names.ts';
 import * as z from '../../shared/zod.ts';
 import { tenantEventsConfigSchema } from '../tenant-events/config.ts';
 
-export const reconcileConfigSchema = z.pick(tenantEventsConfigSchema, {
-  [ENV.secretPrefix]: true,
-  [ENV.parentCredentialsSecret]: true,
-  [ENV.parentCredentialsTtlSeconds]: true,
-  [ENV.friendlyNameTemplate]: true,
-  [ENV.twilioApiBaseUrl]: true,
-  [ENV.twilioMaxAttempts]: true,
-  [ENV.tenantLedgerTable]: true,
-});
+const LIMIT = INTEGER_SETTINGS.subaccountLimit;
+
+export const reconcileConfigSchema = z.extend(
+  z.pick(tenantEventsConfigSchema, {
+    [ENV.secretPrefix]: true,
+    [ENV.parentCredentialsSecret]: true,
+    [ENV.parentCredentialsTtlSeconds]: true,
+    [ENV.friendlyNameTemplate]: true,
+    [ENV.twilioApiBaseUrl]: true,
+    [ENV.twilioMaxAttempts]: true,
+    [ENV.tenantLedgerTable]: true,
+  }),
+  {
+    [ENV.subaccountLimit]: z._default(
+      z.pipe(
+        z.coerce.number({ error: `must be an integer ${LIMIT.min}..${LIMIT.max}` }),
+        z.number().check(
+          z.superRefine((value, ctx) => {
+            for (const message of integerProblems(LIMIT, value))
+              ctx.issues.push({ code: 'custom', message, input: value });
+          }),
+        ),
+      ),
+      LIMIT.default,
+    ),
+  },
+);
 
 export type ReconcileConfig = z.infer<typeof reconcileConfigSchema>;
 

@@ -81,6 +81,8 @@ export const INTEGER_SETTINGS = {
   createSettleSeconds: { min: 0, max: 900, default: 60 },
   /** 300 s: the skew AWS itself tolerates on signed requests; a larger gap is a wrong clock. */
   maxClockSkewSeconds: { min: 1, max: 86_400, default: 300 },
+  /** Twilio's default limit of subaccounts per main account; raising it takes a support ticket. */
+  subaccountLimit: { min: 1, max: 1_000_000, default: 1000 },
 } as const satisfies Record<string, IntegerSetting>;
 
 export const integerProblems = (setting: IntegerSetting, value: number): string[] =>

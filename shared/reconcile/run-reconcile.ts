@@ -38,6 +38,8 @@ export interface ReconcileOptions extends CallOptions {
 export interface ReconcileReport {
   readonly findings: readonly DriftFinding[];
   readonly subaccountsChecked: number;
+  /** Non-closed subaccounts of the main account (ours or not): what counts toward Twilio's limit. */
+  readonly liveSubaccounts: number;
   readonly secretsChecked: number;
   readonly ignoredSubaccounts: number;
   readonly unmanagedSecrets: readonly UnmanagedSecret[];
@@ -79,6 +81,7 @@ export const runReconcile = async (
   return {
     findings,
     subaccountsChecked: subaccounts.length,
+    liveSubaccounts: subaccounts.filter((subaccount) => subaccount.status !== 'closed').length,
     secretsChecked: listing.secrets.length,
     ignoredSubaccounts,
     unmanagedSecrets: listing.unmanaged,

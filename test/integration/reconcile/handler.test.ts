@@ -69,7 +69,11 @@ const invoke = async (): Promise<{ result: unknown; lines: Record<string, unknow
 beforeAll(async () => {
   cli = await startCliCloud();
   await seedConsistentTenants(cli);
-  Object.assign(process.env, cli.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  // A small limit, so the capacity figures are easy to read: 3 live subaccounts of 5.
+  Object.assign(process.env, cli.env, {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    SUBACCOUNT_LIMIT: '5',
+  });
   delete process.env.POWERTOOLS_DEV;
   ({ handler } = (await import('../../../functions/reconcile/handler.ts')) as { handler: Handler });
 });
@@ -96,6 +100,8 @@ describe('reconcile function', () => {
       ignoredSubaccounts: 1,
       unmanagedSecrets: 0,
       ledgerItemsChecked: 3,
+      liveSubaccounts: 3,
+      subaccountLimit: 5,
     });
     expect(metricValue(lines)).toEqual({
       value: 0,
@@ -103,6 +109,13 @@ describe('reconcile function', () => {
       service: 'reconcile',
     });
     expect(lines.filter((line) => String(line.message).startsWith('drift '))).toEqual([]);
+  });
+
+  it('emits live subaccounts against the limit, the figures the capacity alarm compares', async () => {
+    const { lines } = await invoke();
+    const emf = lines.find((line) => '_aws' in line && 'LiveSubaccounts' in line);
+    // acme, globex and the foreign subaccount are live (all count toward Twilio's limit); gone is closed.
+    expect(emf).toMatchObject({ LiveSubaccounts: 3, SubaccountLimit: 5, service: 'reconcile' });
   });
 
   it('logs one structured line per finding and emits the count, never a token', async () => {

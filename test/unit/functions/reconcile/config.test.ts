@@ -29,6 +29,7 @@ describe('readReconcileConfig', () => {
       TWILIO_API_BASE_URL: 'https://api.twilio.com',
       TWILIO_MAX_ATTEMPTS: 4,
       TENANT_LEDGER_TABLE: 'ledger',
+      SUBACCOUNT_LIMIT: 1000,
     });
   });
 

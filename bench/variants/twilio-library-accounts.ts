@@ -1,9 +1,9 @@
 /**
- * shared/twilio/client.ts over the official `twilio` npm library instead of undici, so the
- * cold-start benchmark can compare the two in otherwise identical bundles: bench/bundle.ts puts
- * this module in place of client.ts when it bundles the real handler, so everything else (the
- * composition, configuration, middleware, the parent-credentials cache it reads through) is the
- * handler's own code. Same export and signature as client.ts.
+ * shared/twilio/client.ts (Accounts, Keys, Balance) over the official `twilio` npm library instead
+ * of undici, so the cold-start benchmark can compare the two in otherwise identical bundles:
+ * bench/bundle.ts puts this module in place of client.ts when it bundles the real handler, so
+ * everything else (the composition, configuration, middleware, the parent-credentials cache it
+ * reads through) is the handler's own code. Same export and signature as client.ts.
  *
  * Benchmark-only: it covers the happy path and maps Twilio's REST errors to the product's error
  * classes, but has none of the client's retry policy, timeouts, deadlines or ambiguous-create
@@ -18,8 +18,9 @@ import { apiErrorFromAnswer } from '../../shared/twilio/errors.ts';
 import { DEFAULT_RETRY_POLICY } from '../../shared/twilio/retry-policy.ts';
 import type {
   TwilioAccount,
-  TwilioAccountsApi,
+  TwilioAccountsClient,
   TwilioCredentials,
+  TwilioKey,
   TwilioOperation,
 } from '../../shared/twilio/types.ts';
 import { DEFAULT_TWILIO_BASE_URL, validateTwilioBaseUrl } from '../../shared/twilio/wire.ts';
@@ -28,6 +29,8 @@ const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 
 type LibraryClient = ReturnType<typeof twilio>;
 type AccountInstance = Awaited<ReturnType<LibraryClient['api']['v2010']['accounts']['create']>>;
+type AccountContext = ReturnType<LibraryClient['api']['v2010']['accounts']>;
+type KeyPage = Awaited<ReturnType<AccountContext['keys']['page']>>;
 
 /**
  * The library always builds https://api.twilio.com URLs; a custom httpClient is its documented
@@ -60,6 +63,15 @@ const toAccount = (instance: AccountInstance): TwilioAccount => ({
   dateUpdated: instance.dateUpdated,
   uri: instance.uri,
   subresourceUris: instance.subresourceUris,
+});
+
+const toKey = (
+  instance: Pick<TwilioKey, 'sid' | 'dateCreated' | 'dateUpdated'> & { friendlyName: string | null },
+): TwilioKey => ({
+  sid: instance.sid,
+  friendlyName: instance.friendlyName ?? '',
+  dateCreated: instance.dateCreated,
+  dateUpdated: instance.dateUpdated,
 });
 
 /**
@@ -95,7 +107,7 @@ const libraryClientFor = (credentials: TwilioCredentials, httpClient: twilio.Req
 export const createTwilioAccountsClient = ({
   credentials,
   baseUrl = DEFAULT_TWILIO_BASE_URL,
-}: TwilioAccountsClientOptions): TwilioAccountsApi => {
+}: TwilioAccountsClientOptions): TwilioAccountsClient => {
   // Where requests go: https://api.twilio.com unless pointed at the emulator.
   const httpClient = new RedirectingRequestClient(validateTwilioBaseUrl(baseUrl, 'baseUrl'));
   // One library client per credentials object: a rotated token (a new object) gets a new client.
@@ -106,6 +118,7 @@ export const createTwilioAccountsClient = ({
       cached = { credentials: current, client: libraryClientFor(current, httpClient) };
     return cached.client.api.v2010.accounts;
   };
+  const account = async (sid: string): Promise<AccountContext> => (await accounts())(sid);
 
   return {
     createSubaccount: (input = {}) =>
@@ -130,5 +143,47 @@ export const createTwilioAccountsClient = ({
         }
       },
     }),
+    // The library mounts the Keys create as `newKeys` (keys-openapi.json: mountName new_keys).
+    createKey: (accountSid, input = {}) =>
+      call('key-create', async () => {
+        const created = await (await account(accountSid)).newKeys.create(
+          input.friendlyName === undefined ? {} : { friendlyName: input.friendlyName },
+        );
+        return { ...toKey(created), secret: created.secret };
+      }),
+    listKeys: (accountSid, input = {}) => ({
+      async *[Symbol.asyncIterator]() {
+        let page: KeyPage | undefined = await call('key-list', async () =>
+          (await account(accountSid)).keys.page(
+            input.pageSize === undefined ? {} : { pageSize: input.pageSize },
+          ),
+        );
+        while (page !== undefined) {
+          yield* page.instances.map(toKey);
+          const current: KeyPage = page;
+          page = await call('key-list', async () => (await current.nextPage()) as KeyPage | undefined);
+        }
+      },
+    }),
+    fetchKey: (accountSid, keySid) =>
+      call('key-fetch', async () => toKey(await (await account(accountSid)).keys(keySid).fetch())),
+    deleteKey: (accountSid, keySid) =>
+      call('key-delete', async () => {
+        await (await account(accountSid)).keys(keySid).remove();
+      }),
+    // Given credentials (a key to probe) get a library client of their own for this one read.
+    fetchBalance: (accountSid, input = {}) =>
+      call('balance', async () => {
+        const accountsApi =
+          input.credentials === undefined
+            ? await accounts()
+            : libraryClientFor(input.credentials, httpClient).api.v2010.accounts;
+        const balance = await accountsApi(accountSid).balance.fetch();
+        return {
+          accountSid: balance.accountSid,
+          balance: balance.balance ?? undefined,
+          currency: balance.currency ?? undefined,
+        };
+      }),
   };
 };

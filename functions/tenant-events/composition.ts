@@ -24,8 +24,9 @@ import {
 import { createSecretsManagerVault } from '../../shared/secrets/tenant-vault.ts';
 import {
   createTwilioAccountsClient,
+  createTwilioApiKeyGateway,
   createTwilioSubaccountGateway,
-  type TwilioAccountsApi,
+  type TwilioAccountsClient,
 } from '../../shared/twilio/index.ts';
 import { processTenantEventBatch } from './batch.ts';
 import type { TenantEventsConfig } from './config.ts';
@@ -35,7 +36,7 @@ import { createTenantEventProcessor } from './record-processor.ts';
 
 export interface TenantEventsAppDependencies {
   /** Any Twilio Accounts client; the undici client over the main-account credentials unless given. */
-  readonly twilio?: TwilioAccountsApi;
+  readonly twilio?: TwilioAccountsClient;
   readonly secretsClient?: SecretsManagerClient;
   readonly sqsClient?: SQSClient;
   readonly dynamoDbClient?: DynamoDBClient;
@@ -99,6 +100,7 @@ export const createTenantEventsApp = (
   const processRecord = createTenantEventProcessor({
     lifecycle: {
       gateway: createTwilioSubaccountGateway(twilio),
+      keys: createTwilioApiKeyGateway(twilio),
       vault: createSecretsManagerVault({
         client: secretsClient,
         prefix: config.SECRET_PREFIX,

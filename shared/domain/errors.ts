@@ -46,8 +46,8 @@ export class UnknownTenantError extends ProvisionerError {
 export class CreateOutcomeUnknownError extends ProvisionerError {
   readonly code = 'CREATE_OUTCOME_UNKNOWN';
 
-  constructor(friendlyName: string, cause: unknown) {
-    super(`the create of subaccount "${friendlyName}" may or may not have been applied`, {
+  constructor(friendlyName: string, cause: unknown, what: 'subaccount' | 'API key' = 'subaccount') {
+    super(`the create of ${what} "${friendlyName}" may or may not have been applied`, {
       retryable: true,
       cause,
       context: { friendlyName },

@@ -1,10 +1,14 @@
 /**
  * The Twilio Accounts client (https://www.twilio.com/docs/iam/api/account): create, fetch, list
- * and update accounts, with input checked before any request and typed, classified errors.
+ * and update accounts, create, list, fetch and delete an account's API keys
+ * (https://www.twilio.com/docs/iam/api/key) and read its Balance, with input checked before any
+ * request and typed, classified errors.
  *
  * Each call gets its credentials, refreshes them once on a 401 (a rotated main-account token),
  * then follows the retry policy's decisions, never starting an attempt or a sleep past the
- * deadline. When retries stop, the last error is thrown as is, still carrying its `retryable`.
+ * deadline. When retries stop, the last error is thrown as is, still carrying its `retryable`;
+ * a last 401 to parent credentials that are an API key says what the parent credentials must be.
+ * A Balance read may bring its own credentials (a key to probe): those are never refreshed.
  *
  * The benchmark bundles the handler with this module replaced by one over the official `twilio`
  * library (bench/variants/twilio-library-accounts.ts): only `createTwilioAccountsClient` is
@@ -14,7 +18,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import packageJson from '../../package.json' with { type: 'json' };
 import {
+  type AmbiguousCreateTarget,
+  parentApiKeyRefusal,
   TwilioAmbiguousCreateError,
+  TwilioAuthError,
   TwilioCallAbortedError,
   TwilioConfigError,
   TwilioError,
@@ -30,13 +37,19 @@ import {
 } from './transport.ts';
 import type {
   CallOptions,
+  CreateKeyInput,
   CreateSubaccountInput,
+  FetchBalanceInput,
   ListAccountsInput,
+  ListKeysInput,
   TwilioAccount,
-  TwilioAccountsApi,
+  TwilioAccountsClient,
   TwilioAnswer,
+  TwilioBalance,
   TwilioCredentialSource,
   TwilioCredentials,
+  TwilioKey,
+  TwilioNewKey,
   TwilioOperation,
   TwilioRequest,
   UpdateAccountInput,
@@ -46,12 +59,23 @@ import {
   accountPath,
   assertAccountSid,
   authorizationHeader,
+  balancePath,
   DEFAULT_TWILIO_BASE_URL,
   formOf,
+  keyPath,
+  keysPath,
   parseAccount,
   parseAccountPage,
+  parseBalance,
+  parseKey,
+  parseKeyPage,
+  parseNewKey,
   validateCreateInput,
+  validateCreateKeyInput,
+  validateGivenCredentials,
+  validateKeyTarget,
   validateListInput,
+  validateListKeysInput,
   validateTwilioBaseUrl,
   validateUpdateInput,
 } from './wire.ts';
@@ -128,27 +152,46 @@ const headersFor = (ctx: ClientContext, credentials: TwilioCredentials): Record<
   accept: 'application/json',
 });
 
-/** A request with its retries; resolves with its 2xx answer. */
-const call = async (
+/** The credentials a call sends; `given` ones (a key to probe) are the caller's, never refreshed. */
+interface CallCredentials {
+  current: TwilioCredentials;
+  readonly given: boolean;
+}
+
+/**
+ * Twilio answers a Standard key on Accounts or Keys with the same 401 / 20003 as a wrong key;
+ * when the parent credentials are an API key, the refusal says what they must be instead.
+ */
+const explainRefusal = (request: TwilioRequest, credentials: CallCredentials, error: unknown): unknown =>
+  error instanceof TwilioAuthError &&
+  !credentials.given &&
+  request.operation !== 'balance' &&
+  'apiKeySid' in credentials.current
+    ? parentApiKeyRefusal(error, credentials.current.apiKeySid)
+    : error;
+
+/** The attempts of one request, refreshing the client's credentials once on a 401. */
+const sendWithRetries = async (
   ctx: ClientContext,
   request: TwilioRequest,
-  options: CallOptions = {},
+  options: CallOptions,
+  credentials: CallCredentials,
 ): Promise<TwilioAnswer> => {
-  let credentials = await ctx.credentials.current();
-  let refreshed = false;
+  // A 401 to given credentials is the answer about them, not a reason to re-read the client's.
+  let refreshed = credentials.given;
   let attempts = 0;
   let lastError: TwilioError | undefined;
   for (;;) {
     assertMayStart(request.operation, options, lastError);
     try {
-      return await attemptOnce(ctx, request, headersFor(ctx, credentials), options);
+      return await attemptOnce(ctx, request, headersFor(ctx, credentials.current), options);
     } catch (error) {
       if (!(error instanceof TwilioError)) throw error;
       lastError = error;
     }
     if (lastError.kind === 'auth' && ctx.credentials.refresh && !refreshed) {
       refreshed = true;
-      credentials = await ctx.credentials.refresh();
+      credentials.current = await ctx.credentials.refresh();
       continue;
     }
     attempts += 1;
@@ -169,27 +212,61 @@ const call = async (
   }
 };
 
+/** A request with its retries; resolves with its 2xx answer. */
+const call = async (
+  ctx: ClientContext,
+  request: TwilioRequest,
+  options: CallOptions = {},
+  given?: TwilioCredentials,
+): Promise<TwilioAnswer> => {
+  const credentials: CallCredentials = {
+    current: given ?? (await ctx.credentials.current()),
+    given: given !== undefined,
+  };
+  try {
+    return await sendWithRetries(ctx, request, options, credentials);
+  } catch (error) {
+    throw explainRefusal(request, credentials, error);
+  }
+};
+
+/**
+ * A create, sent until Twilio may have applied it and no further: creating again could make a
+ * second subaccount or key, so the caller looks it up by FriendlyName instead.
+ */
+const createOnce = async <Created>(
+  ctx: ClientContext,
+  request: TwilioRequest & { readonly operation: AmbiguousCreateTarget['operation'] },
+  friendlyName: string | undefined,
+  parse: (answer: TwilioAnswer) => Created,
+  options?: CallOptions,
+): Promise<Created> => {
+  try {
+    return parse(await call(ctx, request, options));
+  } catch (error) {
+    if (error instanceof TwilioError && error.mayHaveApplied) {
+      throw new TwilioAmbiguousCreateError(friendlyName, error, {
+        operation: request.operation,
+        accountSid: request.accountSid,
+      });
+    }
+    throw error;
+  }
+};
+
 const createSubaccount = async (
   ctx: ClientContext,
   input: CreateSubaccountInput,
   options?: CallOptions,
 ): Promise<TwilioAccount> => {
   validateCreateInput(input);
-  const request: TwilioRequest = {
+  const request = {
     operation: 'create',
     method: 'POST',
     url: new URL(ACCOUNTS_PATH, ctx.baseUrl),
     form: formOf({ FriendlyName: input.friendlyName }),
-  };
-  try {
-    return parseAccount(await call(ctx, request, options));
-  } catch (error) {
-    // Creating again could make a second subaccount; the caller looks it up by FriendlyName instead.
-    if (error instanceof TwilioError && error.mayHaveApplied) {
-      throw new TwilioAmbiguousCreateError(input.friendlyName, error);
-    }
-    throw error;
-  }
+  } as const;
+  return createOnce(ctx, request, input.friendlyName, parseAccount, options);
 };
 
 const fetchAccount = async (
@@ -219,29 +296,53 @@ const updateAccount = async (
   return parseAccount(await call(ctx, request, options));
 };
 
-/** Follows `next_page_uri` only within the Accounts list on the same origin: it carries our credentials. */
-const nextPageUrl = (ctx: ClientContext, nextPageUri: string, seen: Set<string>): URL => {
+/** One page of a list, as its parser reads it. */
+interface Page<Item> {
+  readonly items: readonly Item[];
+  readonly nextPageUri: string | undefined;
+}
+
+/** The first page's request; the next ones differ only in their URL. */
+type ListRequest = TwilioRequest & { readonly operation: 'list' | 'key-list'; readonly method: 'GET' };
+
+/** Follows `next_page_uri` only within the same list on the same origin: it carries our credentials. */
+const nextPageUrl = (ctx: ClientContext, first: ListRequest, nextPageUri: string, seen: Set<string>): URL => {
   const url = new URL(nextPageUri, ctx.baseUrl);
-  if (url.origin !== ctx.baseUrl || url.pathname !== ACCOUNTS_PATH || seen.has(url.href)) {
+  if (url.origin !== ctx.baseUrl || url.pathname !== first.url.pathname || seen.has(url.href)) {
     throw new TwilioUnexpectedResponseError(
-      'list',
+      first.operation,
       200,
-      'next_page_uri is not a new page of the Accounts list',
+      `next_page_uri is not a new page of the list ${first.url.pathname}`,
     );
   }
   return url;
 };
 
-async function* pages(ctx: ClientContext, first: URL, options?: CallOptions): AsyncGenerator<TwilioAccount> {
+async function* pages<Item>(
+  ctx: ClientContext,
+  first: ListRequest,
+  read: (answer: TwilioAnswer) => Page<Item>,
+  options?: CallOptions,
+): AsyncGenerator<Item> {
   const seen = new Set<string>();
-  let url: URL | undefined = first;
+  let url: URL | undefined = first.url;
   while (url) {
     seen.add(url.href);
-    const page = parseAccountPage(await call(ctx, { operation: 'list', method: 'GET', url }, options));
-    yield* page.accounts;
-    url = page.nextPageUri === undefined ? undefined : nextPageUrl(ctx, page.nextPageUri, seen);
+    const page = read(await call(ctx, { ...first, url }, options));
+    yield* page.items;
+    url = page.nextPageUri === undefined ? undefined : nextPageUrl(ctx, first, page.nextPageUri, seen);
   }
 }
+
+const readAccountPage = (answer: TwilioAnswer): Page<TwilioAccount> => {
+  const page = parseAccountPage(answer);
+  return { items: page.accounts, nextPageUri: page.nextPageUri };
+};
+
+const readKeyPage = (answer: TwilioAnswer): Page<TwilioKey> => {
+  const page = parseKeyPage(answer);
+  return { items: page.keys, nextPageUri: page.nextPageUri };
+};
 
 /** Validates at once (no request for bad input), then reads page after page as the caller iterates. */
 const listAccounts = (
@@ -250,21 +351,101 @@ const listAccounts = (
   options?: CallOptions,
 ): AsyncIterable<TwilioAccount> => {
   validateListInput(input);
-  const first = new URL(ACCOUNTS_PATH, ctx.baseUrl);
-  first.search = formOf({
+  const url = new URL(ACCOUNTS_PATH, ctx.baseUrl);
+  url.search = formOf({
     FriendlyName: input.friendlyName,
     Status: input.status,
     PageSize: input.pageSize,
   }).toString();
-  return pages(ctx, first, options);
+  return pages(ctx, { operation: 'list', method: 'GET', url }, readAccountPage, options);
 };
 
-export const createTwilioAccountsClient = (options: TwilioAccountsClientOptions): TwilioAccountsApi => {
+/* An account's Keys (keys-openapi.json): `accountSid` is the account the keys belong to. */
+
+const createKey = async (
+  ctx: ClientContext,
+  accountSid: string,
+  input: CreateKeyInput,
+  options?: CallOptions,
+): Promise<TwilioNewKey> => {
+  validateCreateKeyInput(accountSid, input);
+  const request = {
+    operation: 'key-create',
+    accountSid,
+    method: 'POST',
+    url: new URL(keysPath(accountSid), ctx.baseUrl),
+    form: formOf({ FriendlyName: input.friendlyName }),
+  } as const;
+  return createOnce(ctx, request, input.friendlyName, parseNewKey, options);
+};
+
+/** Twilio's Keys list takes no filter but paging: every key of the account, in creation order. */
+const listKeys = (
+  ctx: ClientContext,
+  accountSid: string,
+  input: ListKeysInput,
+  options?: CallOptions,
+): AsyncIterable<TwilioKey> => {
+  validateListKeysInput(accountSid, input);
+  const url = new URL(keysPath(accountSid), ctx.baseUrl);
+  url.search = formOf({ PageSize: input.pageSize }).toString();
+  return pages(ctx, { operation: 'key-list', accountSid, method: 'GET', url }, readKeyPage, options);
+};
+
+const fetchKey = async (
+  ctx: ClientContext,
+  accountSid: string,
+  keySid: string,
+  options?: CallOptions,
+): Promise<TwilioKey> => {
+  validateKeyTarget(accountSid, keySid);
+  const url = new URL(keyPath(accountSid, keySid), ctx.baseUrl);
+  return parseKey(
+    await call(ctx, { operation: 'key-fetch', accountSid, keySid, method: 'GET', url }, options),
+  );
+};
+
+/** Twilio answers 204 without a body; a key that is gone answers 404 (`TwilioNotFoundError`). */
+const deleteKey = async (
+  ctx: ClientContext,
+  accountSid: string,
+  keySid: string,
+  options?: CallOptions,
+): Promise<void> => {
+  validateKeyTarget(accountSid, keySid);
+  const url = new URL(keyPath(accountSid, keySid), ctx.baseUrl);
+  await call(ctx, { operation: 'key-delete', accountSid, keySid, method: 'DELETE', url }, options);
+};
+
+const fetchBalance = async (
+  ctx: ClientContext,
+  accountSid: string,
+  input: FetchBalanceInput,
+  options?: CallOptions,
+): Promise<TwilioBalance> => {
+  assertAccountSid(accountSid, 'accountSid');
+  if (input.credentials !== undefined) validateGivenCredentials(input.credentials);
+  const url = new URL(balancePath(accountSid), ctx.baseUrl);
+  const answer = await call(
+    ctx,
+    { operation: 'balance', accountSid, method: 'GET', url },
+    options,
+    input.credentials,
+  );
+  return parseBalance(answer);
+};
+
+export const createTwilioAccountsClient = (options: TwilioAccountsClientOptions): TwilioAccountsClient => {
   const ctx = resolveContext(options);
   return {
     createSubaccount: (input = {}, callOptions) => createSubaccount(ctx, input, callOptions),
     fetchAccount: (sid, callOptions) => fetchAccount(ctx, sid, callOptions),
     listAccounts: (input = {}, callOptions) => listAccounts(ctx, input, callOptions),
     updateAccount: (sid, input, callOptions) => updateAccount(ctx, sid, input, callOptions),
+    createKey: (accountSid, input = {}, callOptions) => createKey(ctx, accountSid, input, callOptions),
+    listKeys: (accountSid, input = {}, callOptions) => listKeys(ctx, accountSid, input, callOptions),
+    fetchKey: (accountSid, keySid, callOptions) => fetchKey(ctx, accountSid, keySid, callOptions),
+    deleteKey: (accountSid, keySid, callOptions) => deleteKey(ctx, accountSid, keySid, callOptions),
+    fetchBalance: (accountSid, input = {}, callOptions) => fetchBalance(ctx, accountSid, input, callOptions),
   };
 };

@@ -1,8 +1,8 @@
 /**
- * Errors of the Twilio Accounts client, how an answer or a thrown error becomes one, and how any
- * error is classified for routing and metrics. Each error decides `retryable` when it is built,
- * and says whether Twilio may have applied the request (`mayHaveApplied`) so a non-idempotent
- * create can tell "safe to send again" from "look it up first".
+ * Errors of the Twilio client (Accounts, Keys, Balance), how an answer or a thrown error becomes
+ * one, and how any error is classified for routing and metrics. Each error decides `retryable`
+ * when it is built, and says whether Twilio may have applied the request (`mayHaveApplied`) so a
+ * non-idempotent create can tell "safe to send again" from "look it up first".
  *
  * Twilio error bodies: https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions
  * Context and messages never hold an auth token or an Authorization header.
@@ -68,8 +68,13 @@ export interface TwilioApiErrorDetails {
   readonly moreInfo?: string;
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
-  /** The account the request was about (the `{Sid}` of a fetch or update), named in messages. */
+  /**
+   * The account the request was about (the `{Sid}` of a fetch or update, the `{AccountSid}` of a
+   * Keys or Balance request), named in messages.
+   */
   readonly accountSid?: string;
+  /** The key the request was about (a key fetch or delete). */
+  readonly keySid?: string;
 }
 
 /** Twilio answered with a non-2xx status. */
@@ -83,6 +88,8 @@ export class TwilioApiError extends TwilioError {
   readonly moreInfo: string | undefined;
   /** A 5xx may come after Twilio applied the change; a 4xx means it was refused. */
   override readonly mayHaveApplied: boolean;
+  /** What the error was built from (no secret is ever among them), to explain it again. */
+  readonly details: TwilioApiErrorDetails;
 
   /** `summary`, when given, says what the refusal means and leads the message (the DLQ reason). */
   constructor(details: TwilioApiErrorDetails, summary?: string) {
@@ -97,8 +104,10 @@ export class TwilioApiError extends TwilioError {
         moreInfo: details.moreInfo,
         retryAfterMs: details.retryAfterMs,
         accountSid: details.accountSid,
+        keySid: details.keySid,
       },
     });
+    this.details = Object.freeze({ ...details });
     this.status = details.status;
     this.twilioCode = details.twilioCode;
     this.moreInfo = details.moreInfo;
@@ -112,6 +121,19 @@ export class TwilioAuthError extends TwilioApiError {
   override readonly code = 'TWILIO_AUTH_FAILED';
   override readonly kind = 'auth';
 }
+
+/**
+ * The last 401 of a call made with parent credentials that are an API key, on the Accounts or
+ * Keys resource. Twilio answers a Standard key there with the same 401 / 20003 as a wrong key
+ * (errors.md: a Standard key has access to everything of its account except Accounts and Keys),
+ * so the message says both, and what the parent credentials must be. Names the key's SID (its
+ * Basic-auth user, not a secret); never its secret.
+ */
+export const parentApiKeyRefusal = (refusal: TwilioApiError, apiKeySid: string): TwilioAuthError =>
+  new TwilioAuthError(
+    { ...refusal.details, retryable: false },
+    `Twilio refused the parent credentials, API key ${apiKeySid}: they must be the main account's auth token or a Main API key, because a Standard key cannot create, update or list subaccounts or manage their keys (or the key is wrong or was deleted)`,
+  );
 
 /** 404 (Twilio code 20404): no such account, or not one the credentials may see. */
 export class TwilioNotFoundError extends TwilioApiError {
@@ -244,7 +266,7 @@ export class TwilioNetworkError extends TwilioError {
   }
 }
 
-/** A 2xx answer whose body is not what the Accounts API documents. Retrying would read the same. */
+/** A 2xx answer whose body is not what Twilio's API documents. Retrying would read the same. */
 export class TwilioUnexpectedResponseError extends TwilioError {
   readonly code = 'TWILIO_UNEXPECTED_RESPONSE';
   readonly kind = 'unexpected-response';
@@ -282,9 +304,24 @@ export class TwilioCallAbortedError extends TwilioError {
   }
 }
 
+/** The creates Twilio offers no idempotency key for. */
+export type TwilioCreateOperation = Extract<TwilioOperation, 'create' | 'key-create'>;
+
+/** What an ambiguous create was: a subaccount's (the default) or an API key of `accountSid`. */
+export interface AmbiguousCreateTarget {
+  readonly operation: TwilioCreateOperation;
+  /** The account the key was being created on, for a key create. */
+  readonly accountSid?: string;
+}
+
+const ambiguityMessage = (target: AmbiguousCreateTarget, cause: TwilioError): string =>
+  target.operation === 'create'
+    ? `Twilio create may or may not have been applied (${cause.message}); look it up by FriendlyName`
+    : `Twilio key-create on account ${target.accountSid ?? '(unknown)'} may or may not have been applied (${cause.message}); its secret is lost either way: look the key up by FriendlyName and delete it`;
+
 /**
  * A create that Twilio may or may not have applied (timeout, reset or 5xx after the request was
- * sent). Creating again could make a second subaccount: look it up by FriendlyName first.
+ * sent). Creating again could make a second subaccount or key: look it up by FriendlyName first.
  */
 export class TwilioAmbiguousCreateError extends TwilioError {
   readonly code = 'TWILIO_CREATE_AMBIGUOUS';
@@ -294,14 +331,28 @@ export class TwilioAmbiguousCreateError extends TwilioError {
   override readonly status: number | undefined;
   override readonly twilioCode: number | undefined;
   readonly friendlyName: string | undefined;
+  readonly operation: TwilioCreateOperation;
+  /** The account of a key create; `undefined` for a subaccount create. */
+  readonly accountSid: string | undefined;
 
-  constructor(friendlyName: string | undefined, cause: TwilioError) {
-    super(`Twilio create may or may not have been applied (${cause.message}); look it up by FriendlyName`, {
+  constructor(
+    friendlyName: string | undefined,
+    cause: TwilioError,
+    target: AmbiguousCreateTarget = { operation: 'create' },
+  ) {
+    super(ambiguityMessage(target, cause), {
       retryable: true,
       cause,
-      context: { operation: 'create', friendlyName, causeCode: cause.code },
+      context: {
+        operation: target.operation,
+        friendlyName,
+        accountSid: target.accountSid,
+        causeCode: cause.code,
+      },
     });
     this.friendlyName = friendlyName;
+    this.operation = target.operation;
+    this.accountSid = target.accountSid;
     this.status = cause.status;
     this.twilioCode = cause.twilioCode;
   }
@@ -405,6 +456,7 @@ export const apiErrorFromAnswer = (
   return new ErrorClass({
     operation: answer.operation,
     accountSid: answer.accountSid,
+    keySid: answer.keySid,
     status: answer.status,
     twilioCode: parsed.code,
     twilioMessage: parsed.message ?? 'no Twilio error body',

@@ -1,5 +1,5 @@
 /**
- * Public API of the Twilio Accounts client.
+ * Public API of the Twilio client (Accounts, Keys, Balance) and its two gateways.
  *
  * Of client.ts only `createTwilioAccountsClient` is a value re-exported here, and nothing of
  * transport.ts: the benchmark swaps client.ts for its `twilio`-library variant at bundle time,
@@ -14,6 +14,7 @@ export {
   TwilioAuthError,
   TwilioCallAbortedError,
   TwilioConfigError,
+  type TwilioCreateOperation,
   TwilioError,
   type TwilioErrorClassification,
   type TwilioErrorKind,
@@ -36,7 +37,7 @@ export {
   type RetryPolicy,
   resolveRetryPolicy,
 } from './retry-policy.ts';
-export { createTwilioSubaccountGateway } from './subaccount-gateway.ts';
+export { createTwilioApiKeyGateway, createTwilioSubaccountGateway } from './subaccount-gateway.ts';
 export type { TwilioTimeouts } from './transport.ts';
 export * from './types.ts';
 export { DEFAULT_TWILIO_BASE_URL, readTwilioBaseUrl, validateTwilioBaseUrl } from './wire.ts';

@@ -17,7 +17,8 @@ export interface RetryPolicy {
   readonly retryableErrorCodes: readonly string[];
   /**
    * Operations that may be sent again after Twilio may have applied them. Setting a Status or a
-   * FriendlyName twice has the same effect as once; creating a subaccount twice does not.
+   * FriendlyName twice has the same effect as once, and so has deleting a key (the second answer
+   * is a 404); creating a subaccount or a key twice does not.
    */
   readonly idempotentOperations: readonly TwilioOperation[];
 }
@@ -42,7 +43,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
   ]),
-  idempotentOperations: Object.freeze(['fetch', 'list', 'update'] as const),
+  idempotentOperations: Object.freeze([
+    'fetch',
+    'list',
+    'update',
+    'key-list',
+    'key-fetch',
+    'key-delete',
+    'balance',
+  ] as const),
 });
 
 const requireInteger = (name: string, value: number, min: number): void => {

@@ -100,6 +100,7 @@ const exchange = async (
   return {
     operation: request.operation,
     accountSid: request.accountSid,
+    keySid: request.keySid,
     status: response.statusCode,
     headers: response.headers,
     body,

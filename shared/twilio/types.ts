@@ -1,6 +1,7 @@
 /**
  * Public types of the Twilio Accounts client, in camelCase, and the one request and answer shape
- * that travels between its parts. Wire format: https://www.twilio.com/docs/iam/api/account.
+ * that travels between its parts. Wire format: https://www.twilio.com/docs/iam/api/account,
+ * https://www.twilio.com/docs/iam/api/key and https://www.twilio.com/docs/usage/api/account-balance.
  */
 import { SUBACCOUNT_STATUSES, type SubaccountStatus } from '../domain/ports.ts';
 
@@ -10,8 +11,20 @@ export type AccountType = 'Trial' | 'Full';
 
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = SUBACCOUNT_STATUSES;
 
-/** The four Accounts operations the client performs; retry rules and errors are keyed on them. */
-export type TwilioOperation = 'create' | 'fetch' | 'list' | 'update';
+/**
+ * The operations the client performs, four on Accounts and five on an account's Keys and Balance;
+ * retry rules and errors are keyed on them.
+ */
+export type TwilioOperation =
+  | 'create'
+  | 'fetch'
+  | 'list'
+  | 'update'
+  | 'key-create'
+  | 'key-list'
+  | 'key-fetch'
+  | 'key-delete'
+  | 'balance';
 
 export interface TwilioAccount {
   readonly sid: string;
@@ -27,10 +40,25 @@ export interface TwilioAccount {
   readonly subresourceUris: Readonly<Record<string, string>>;
 }
 
-/** Main-account credentials, or an API key acting for the main account. */
-export type TwilioCredentials =
-  | { readonly accountSid: string; readonly authToken: string }
-  | { readonly accountSid: string; readonly apiKeySid: string; readonly apiKeySecret: string };
+export interface TwilioAuthTokenCredentials {
+  readonly accountSid: string;
+  /** Secret. Never log it. */
+  readonly authToken: string;
+}
+
+/** An API key (`SK...`) acting for `accountSid`: Basic auth as `apiKeySid:apiKeySecret`. */
+export interface TwilioApiKeyCredentials {
+  readonly accountSid: string;
+  readonly apiKeySid: string;
+  /** Secret. Never log it. */
+  readonly apiKeySecret: string;
+}
+
+/**
+ * An account's auth token, or one of its API keys. The parent credentials must be the main
+ * account's auth token or a Main key: Twilio refuses a Standard key on Accounts and Keys.
+ */
+export type TwilioCredentials = TwilioAuthTokenCredentials | TwilioApiKeyCredentials;
 
 /**
  * Where the client gets its credentials. `refresh` (optional) is called at most once per
@@ -71,18 +99,84 @@ export interface TwilioAccountsApi {
   updateAccount(sid: string, input: UpdateAccountInput, options?: CallOptions): Promise<TwilioAccount>;
 }
 
+/** An API key of an account (api.v2010.account.key). Twilio's Keys endpoint makes Standard keys. */
+export interface TwilioKey {
+  /** `SK` + 32 hex digits: the Basic-auth user of the key. */
+  readonly sid: string;
+  /** `''` when the key was created without one. */
+  readonly friendlyName: string;
+  readonly dateCreated: Date;
+  readonly dateUpdated: Date;
+}
+
+/** A key as its create answers it (api.v2010.account.new_key): the only answer with its secret. */
+export interface TwilioNewKey extends TwilioKey {
+  /** Secret, shown once. Never log it. */
+  readonly secret: string;
+}
+
+/** api.v2010.account.balance. Twilio: "child accounts do not contain balance information". */
+export interface TwilioBalance {
+  readonly accountSid: string;
+  /** e.g. "20.00"; `undefined` when Twilio gives none (a subaccount may have none of its own). */
+  readonly balance: string | undefined;
+  readonly currency: string | undefined;
+}
+
+export interface CreateKeyInput {
+  /** Up to 64 characters; the key has none when omitted. */
+  readonly friendlyName?: string;
+}
+
+export interface ListKeysInput {
+  readonly pageSize?: number;
+}
+
+export interface FetchBalanceInput {
+  /**
+   * Authenticate this one request with these credentials (e.g. a subaccount's stored Standard
+   * key) instead of the client's, to check that they work: a 401 is then an answer about them,
+   * thrown as a `TwilioAuthError` without refreshing the client's credentials.
+   */
+  readonly credentials?: TwilioCredentials;
+}
+
+/**
+ * The operations the product needs from an account's Keys resource
+ * (`/2010-04-01/Accounts/{AccountSid}/Keys`), with the client's (parent) credentials, and its
+ * Balance (`/2010-04-01/Accounts/{AccountSid}/Balance.json`), the cheapest read a key can prove
+ * itself with. `accountSid` is the account the keys belong to: the main account or a subaccount.
+ */
+export interface TwilioKeysApi {
+  /** Never sent twice once Twilio may have applied it: that throws `TwilioAmbiguousCreateError`. */
+  createKey(accountSid: string, input?: CreateKeyInput, options?: CallOptions): Promise<TwilioNewKey>;
+  listKeys(accountSid: string, input?: ListKeysInput, options?: CallOptions): AsyncIterable<TwilioKey>;
+  fetchKey(accountSid: string, keySid: string, options?: CallOptions): Promise<TwilioKey>;
+  /** Throws `TwilioNotFoundError` when no such key exists (any more). */
+  deleteKey(accountSid: string, keySid: string, options?: CallOptions): Promise<void>;
+  fetchBalance(accountSid: string, input?: FetchBalanceInput, options?: CallOptions): Promise<TwilioBalance>;
+}
+
+/** What `createTwilioAccountsClient` returns: one client for Accounts, Keys and Balance. */
+export interface TwilioAccountsClient extends TwilioAccountsApi, TwilioKeysApi {}
+
 /** One request to Twilio, before credentials: what every attempt of a call sends. */
 export interface TwilioRequest {
   readonly operation: TwilioOperation;
-  /** The `{Sid}` of a fetch or update, named by its errors. */
+  /**
+   * The `{Sid}` of a fetch or update, or the `{AccountSid}` of a Keys or Balance request, named by
+   * its errors.
+   */
   readonly accountSid?: string;
-  readonly method: 'GET' | 'POST';
+  /** The key `{Sid}` of a key fetch or delete, named by its errors. */
+  readonly keySid?: string;
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly url: URL;
   readonly form?: URLSearchParams;
 }
 
-/** What Twilio answered to a request, whole, with the request's operation and `{Sid}`. */
-export interface TwilioAnswer extends Pick<TwilioRequest, 'operation' | 'accountSid'> {
+/** What Twilio answered to a request, whole, with the request's operation and SIDs. */
+export interface TwilioAnswer extends Pick<TwilioRequest, 'operation' | 'accountSid' | 'keySid'> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;

@@ -1,8 +1,10 @@
 /**
- * Twilio's Accounts API as it is on the wire (https://www.twilio.com/docs/iam/api/account): the
- * origin and paths, the Basic credentials, the parameters with Twilio's limits, checked before any
- * request so a bad value never costs a round trip or a retry, and the snake_case JSON answers
- * (api.v2010.account and ListAccountResponse in Twilio's OpenAPI) read into `TwilioAccount`s.
+ * Twilio's API 2010-04-01 as it is on the wire, for Accounts (https://www.twilio.com/docs/iam/api/account),
+ * an account's Keys (https://www.twilio.com/docs/iam/api/key) and its Balance: the origin and
+ * paths, the Basic credentials, the parameters with Twilio's limits, checked before any request so
+ * a bad value never costs a round trip or a retry, and the snake_case JSON answers (api.v2010.account,
+ * ListAccountResponse, api.v2010.account.key, .new_key, ListKeyResponse and .balance in Twilio's
+ * OpenAPI) read into the client's camelCase types.
  */
 
 import type { $ZodType, output } from 'zod/v4/core';
@@ -10,15 +12,25 @@ import { DEFAULT_TWILIO_BASE_URL, twilioBaseUrlProblems, twilioOrigin } from '..
 import { ENV } from '../contracts/env-names.ts';
 import { ACCOUNT_SID_PATTERN } from '../domain/ports.ts';
 import * as z from '../zod.ts';
-import { TwilioConfigError, TwilioInputError, TwilioUnexpectedResponseError } from './errors.ts';
+import {
+  TwilioConfigError,
+  type TwilioError,
+  TwilioInputError,
+  TwilioUnexpectedResponseError,
+} from './errors.ts';
 import {
   ACCOUNT_STATUSES,
   type AccountStatus,
+  type CreateKeyInput,
   type CreateSubaccountInput,
   type ListAccountsInput,
+  type ListKeysInput,
   type TwilioAccount,
   type TwilioAnswer,
+  type TwilioBalance,
   type TwilioCredentials,
+  type TwilioKey,
+  type TwilioNewKey,
   type UpdateAccountInput,
 } from './types.ts';
 
@@ -46,6 +58,10 @@ export const readTwilioBaseUrl = (
 
 export const ACCOUNTS_PATH = '/2010-04-01/Accounts.json';
 export const accountPath = (sid: string): string => `/2010-04-01/Accounts/${sid}.json`;
+export const keysPath = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}/Keys.json`;
+export const keyPath = (accountSid: string, keySid: string): string =>
+  `/2010-04-01/Accounts/${accountSid}/Keys/${keySid}.json`;
+export const balancePath = (accountSid: string): string => `/2010-04-01/Accounts/${accountSid}/Balance.json`;
 
 /*
  * HTTP Basic credentials (https://www.twilio.com/docs/usage/requests-to-twilio#authentication):
@@ -53,33 +69,51 @@ export const accountPath = (sid: string): string => `/2010-04-01/Accounts/${sid}
  * header value is built per request and never stored on an error or logged.
  */
 
-const API_KEY_SID_PATTERN = /^SK[0-9a-fA-F]{32}$/;
+/** An API key SID: `SK` and 32 hex digits (keys-openapi.json). */
+export const API_KEY_SID_PATTERN = /^SK[0-9a-fA-F]{32}$/;
 
-const requireMatch = (setting: string, value: unknown, pattern: RegExp): string => {
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new TwilioConfigError(setting, `must match ${pattern.source}`);
+/** How a bad credential field is reported: config for the client's own credentials, input for given ones. */
+type Refusal = (field: string, problem: string) => TwilioError;
+const configRefusal: Refusal = (field, problem) => new TwilioConfigError(field, problem);
+const inputRefusal: Refusal = (field, problem) => new TwilioInputError(field, problem);
+
+const requireMatch = (refuse: Refusal, field: string, value: unknown, pattern: RegExp): string => {
+  if (typeof value !== 'string' || !pattern.test(value)) throw refuse(field, `must match ${pattern.source}`);
+  return value;
+};
+
+const requireSecret = (refuse: Refusal, field: string, value: unknown): string => {
+  if (typeof value !== 'string' || value === '') throw refuse(field, 'must be a non-empty string');
+  return value;
+};
+
+/** The Basic user and password: the account SID and token, or the key SID and secret. */
+const basicPair = (credentials: TwilioCredentials, refuse: Refusal): readonly [string, string] => {
+  if (typeof credentials !== 'object' || credentials === null) {
+    throw refuse('credentials', 'must be an object');
   }
-  return value;
-};
-
-const requireSecret = (setting: string, value: unknown): string => {
-  if (typeof value !== 'string' || value === '')
-    throw new TwilioConfigError(setting, 'must be a non-empty string');
-  return value;
-};
-
-const basicPair = (credentials: TwilioCredentials): readonly [string, string] =>
-  'apiKeySid' in credentials
+  requireMatch(refuse, 'credentials.accountSid', credentials.accountSid, ACCOUNT_SID_PATTERN);
+  return 'apiKeySid' in credentials
     ? [
-        requireMatch('credentials.apiKeySid', credentials.apiKeySid, API_KEY_SID_PATTERN),
-        requireSecret('credentials.apiKeySecret', credentials.apiKeySecret),
+        requireMatch(refuse, 'credentials.apiKeySid', credentials.apiKeySid, API_KEY_SID_PATTERN),
+        requireSecret(refuse, 'credentials.apiKeySecret', credentials.apiKeySecret),
       ]
-    : [credentials.accountSid, requireSecret('credentials.authToken', credentials.authToken)];
+    : [credentials.accountSid, requireSecret(refuse, 'credentials.authToken', credentials.authToken)];
+};
 
-export const authorizationHeader = (credentials: TwilioCredentials): string => {
-  requireMatch('credentials.accountSid', credentials.accountSid, ACCOUNT_SID_PATTERN);
-  const [user, password] = basicPair(credentials);
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basicHeader = ([user, password]: readonly [string, string]): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** The header for the client's own credentials; a bad field is a `TwilioConfigError`. */
+export const authorizationHeader = (credentials: TwilioCredentials): string =>
+  basicHeader(basicPair(credentials, configRefusal));
+
+/**
+ * Checks credentials given for one call (a key to probe) before any request; a bad field is a
+ * `TwilioInputError` naming it, never quoting the value.
+ */
+export const validateGivenCredentials = (credentials: TwilioCredentials): void => {
+  basicPair(credentials, inputRefusal);
 };
 
 /* The parameters, with the limits of Twilio's Accounts API. */
@@ -88,9 +122,11 @@ const MAX_FRIENDLY_NAME_LENGTH = 64;
 const MAX_PAGE_SIZE = 1000;
 
 export const assertAccountSid = (sid: unknown, field = 'sid'): void => {
-  if (typeof sid !== 'string' || !ACCOUNT_SID_PATTERN.test(sid)) {
-    throw new TwilioInputError(field, `must match ${ACCOUNT_SID_PATTERN.source}`);
-  }
+  requireMatch(inputRefusal, field, sid, ACCOUNT_SID_PATTERN);
+};
+
+export const assertKeySid = (sid: unknown, field = 'keySid'): void => {
+  requireMatch(inputRefusal, field, sid, API_KEY_SID_PATTERN);
 };
 
 const assertFriendlyName = (name: unknown, field: string): void => {
@@ -134,6 +170,22 @@ export const validateUpdateInput = (sid: unknown, input: UpdateAccountInput): vo
   assertStatus(input.status, 'status');
 };
 
+/** Keys and Balance name their account `{AccountSid}`; so do their input errors. */
+export const validateCreateKeyInput = (accountSid: unknown, input: CreateKeyInput): void => {
+  assertAccountSid(accountSid, 'accountSid');
+  assertFriendlyName(input.friendlyName, 'friendlyName');
+};
+
+export const validateListKeysInput = (accountSid: unknown, input: ListKeysInput): void => {
+  assertAccountSid(accountSid, 'accountSid');
+  assertPageSize(input.pageSize, 'pageSize');
+};
+
+export const validateKeyTarget = (accountSid: unknown, keySid: unknown): void => {
+  assertAccountSid(accountSid, 'accountSid');
+  assertKeySid(keySid);
+};
+
 /** Twilio's parameter names, without the ones left out. */
 export const formOf = (fields: Record<string, string | number | undefined>): URLSearchParams => {
   const form = new URLSearchParams();
@@ -145,7 +197,7 @@ export const formOf = (fields: Record<string, string | number | undefined>): URL
 
 /*
  * The answers. A body that does not fit is reported by field path only: issue details could
- * quote the auth token.
+ * quote the auth token or a key's secret.
  */
 
 /** Dates are RFC 2822, e.g. "Thu, 30 Jul 2015 20:00:00 +0000". */
@@ -194,6 +246,66 @@ export interface AccountPage {
   readonly nextPageUri: string | undefined;
 }
 
+/*
+ * Keys. keys-openapi.json marks every property nullable; the product cannot do without a key's
+ * SID and dates (it orders keys by creation) or a new key's secret, while a missing FriendlyName
+ * reads as ''.
+ */
+
+const keyFields = {
+  sid: z.string().check(z.regex(API_KEY_SID_PATTERN)),
+  friendly_name: z.nullable(z.string()),
+  date_created: rfc2822Date,
+  date_updated: rfc2822Date,
+};
+
+interface WireKey {
+  readonly sid: string;
+  readonly friendly_name: string | null;
+  readonly date_created: Date;
+  readonly date_updated: Date;
+}
+
+const toKey = (wire: WireKey): TwilioKey => ({
+  sid: wire.sid,
+  friendlyName: wire.friendly_name ?? '',
+  dateCreated: wire.date_created,
+  dateUpdated: wire.date_updated,
+});
+
+const keySchema = z.pipe(z.object(keyFields), z.transform(toKey));
+
+const newKeySchema = z.pipe(
+  z.object({ ...keyFields, secret: z.string().check(z.minLength(1)) }),
+  z.transform((wire): TwilioNewKey => ({ ...toKey(wire), secret: wire.secret })),
+);
+
+const keyPageSchema = z.object({
+  keys: z.array(keySchema),
+  next_page_uri: z.nullish(z.string().check(z.minLength(1))),
+});
+
+export interface KeyPage {
+  readonly keys: readonly TwilioKey[];
+  readonly nextPageUri: string | undefined;
+}
+
+/** Twilio: "child accounts do not contain balance information", so balance and currency may be null. */
+const balanceSchema = z.pipe(
+  z.object({
+    account_sid: z.string().check(z.regex(ACCOUNT_SID_PATTERN)),
+    balance: z.nullish(z.string()),
+    currency: z.nullish(z.string()),
+  }),
+  z.transform(
+    (wire): TwilioBalance => ({
+      accountSid: wire.account_sid,
+      balance: wire.balance ?? undefined,
+      currency: wire.currency ?? undefined,
+    }),
+  ),
+);
+
 type ParsedAnswer = Pick<TwilioAnswer, 'operation' | 'status' | 'body'>;
 
 const parseWith = <Schema extends $ZodType>(schema: Schema, answer: ParsedAnswer): output<Schema> => {
@@ -221,3 +333,14 @@ export const parseAccountPage = (answer: ParsedAnswer): AccountPage => {
   const page = parseWith(pageSchema, answer);
   return { accounts: page.accounts, nextPageUri: page.next_page_uri ?? undefined };
 };
+
+export const parseNewKey = (answer: ParsedAnswer): TwilioNewKey => parseWith(newKeySchema, answer);
+
+export const parseKey = (answer: ParsedAnswer): TwilioKey => parseWith(keySchema, answer);
+
+export const parseKeyPage = (answer: ParsedAnswer): KeyPage => {
+  const page = parseWith(keyPageSchema, answer);
+  return { keys: page.keys, nextPageUri: page.next_page_uri ?? undefined };
+};
+
+export const parseBalance = (answer: ParsedAnswer): TwilioBalance => parseWith(balanceSchema, answer);

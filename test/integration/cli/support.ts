@@ -17,7 +17,7 @@ import { type LocalCloud, startLocalCloud } from '../../../local/cloud.ts';
 import type { TenantEvent } from '../../../shared/domain/event.ts';
 import type { TenantRecord } from '../../../shared/domain/ports.ts';
 import { identityTags, markTags } from '../../../shared/secrets/tenant-tags.ts';
-import { createTwilioAccountsClient, type TwilioAccountsApi } from '../../../shared/twilio/index.ts';
+import { createTwilioAccountsClient, type TwilioAccountsClient } from '../../../shared/twilio/index.ts';
 import { sqsRecord } from '../../helpers/sqs-records.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/tenants.js', import.meta.url));
@@ -32,7 +32,7 @@ export interface CliCloud {
   readonly cloud: LocalCloud;
   /** The environment an operator would export to point `tenants` at this cloud. */
   readonly env: Record<string, string>;
-  readonly twilio: TwilioAccountsApi;
+  readonly twilio: TwilioAccountsClient;
   stop(): Promise<void>;
 }
 

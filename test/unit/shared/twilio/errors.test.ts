@@ -4,6 +4,7 @@ import {
   apiErrorFromAnswer,
   classifyTwilioError,
   networkErrorFromThrown,
+  parentApiKeyRefusal,
   parseRetryAfterMs,
   TwilioAmbiguousCreateError,
   TwilioApiError,
@@ -298,6 +299,44 @@ describe('classifyTwilioError', () => {
     });
   });
 
+  it('flags an ambiguous key create the same way, naming the operation and the account', () => {
+    const accountSid = `AC${'4'.repeat(32)}`;
+    const cause = networkErrorFromThrown('key-create', socketError('ECONNRESET'), policy);
+    const error = new TwilioAmbiguousCreateError('tenant-42 key', cause, {
+      operation: 'key-create',
+      accountSid,
+    });
+    expect(error).toMatchObject({
+      code: 'TWILIO_CREATE_AMBIGUOUS',
+      ambiguous: true,
+      retryable: true,
+      mayHaveApplied: true,
+      operation: 'key-create',
+      accountSid,
+      friendlyName: 'tenant-42 key',
+    });
+    expect(error.context).toEqual({
+      operation: 'key-create',
+      friendlyName: 'tenant-42 key',
+      accountSid,
+      causeCode: 'TWILIO_NETWORK_ERROR',
+    });
+    expect(error.message).toMatch(
+      new RegExp(`^Twilio key-create on account ${accountSid} may or may not have been applied`),
+    );
+    expect(error.message).toContain('look the key up by FriendlyName and delete it');
+    expect(classifyTwilioError(error)).toMatchObject({
+      ambiguous: true,
+      kind: 'ambiguous-create',
+      metricCode: 'TWILIO_CREATE_AMBIGUOUS',
+    });
+    // A subaccount create stays as it was.
+    expect(new TwilioAmbiguousCreateError('t', cause)).toMatchObject({
+      operation: 'create',
+      accountSid: undefined,
+    });
+  });
+
   it('routes input errors as permanent and foreign errors as unknown', () => {
     expect(classifyTwilioError(new TwilioInputError('sid', 'bad'))).toMatchObject({
       kind: 'input',
@@ -305,6 +344,64 @@ describe('classifyTwilioError', () => {
       metricCode: 'TWILIO_INPUT_INVALID',
     });
     expect(classifyTwilioError(new Error('boom'))).toMatchObject({ kind: 'unknown', retryable: false });
+  });
+});
+
+describe('a refused parent API key', () => {
+  const KEY_SID = `SK${'5'.repeat(32)}`;
+  const SUB_SID = `AC${'6'.repeat(32)}`;
+
+  it('is an auth error that says what the parent credentials must be, keeping what Twilio said', () => {
+    const refusal = apiErrorFromAnswer(
+      {
+        operation: 'key-list',
+        accountSid: SUB_SID,
+        status: 401,
+        headers: {},
+        body: twilioBody(401, 20003, 'Authenticate'),
+      },
+      policy,
+      NOW,
+    );
+    const error = parentApiKeyRefusal(refusal, KEY_SID);
+    expect(error).toBeInstanceOf(TwilioAuthError);
+    expect(error).toMatchObject({
+      code: 'TWILIO_AUTH_FAILED',
+      kind: 'auth',
+      retryable: false,
+      status: 401,
+      twilioCode: 20003,
+      moreInfo: 'https://www.twilio.com/docs/api/errors/20003',
+    });
+    expect(error.message).toMatch(new RegExp(`^Twilio refused the parent credentials, API key ${KEY_SID}`));
+    expect(error.message).toContain("must be the main account's auth token or a Main API key");
+    expect(error.message).toContain('a Standard key cannot create, update or list subaccounts');
+    expect(error.message).toContain('Twilio key-list failed with HTTP 401 (Twilio code 20003): Authenticate');
+    expect(error.context).toMatchObject({ operation: 'key-list', accountSid: SUB_SID });
+  });
+});
+
+describe('key SIDs on errors', () => {
+  it('names the key of a key fetch or delete in the context', () => {
+    const keySid = `SK${'7'.repeat(32)}`;
+    const error = apiErrorFromAnswer(
+      {
+        operation: 'key-delete',
+        accountSid: `AC${'8'.repeat(32)}`,
+        keySid,
+        status: 404,
+        headers: {},
+        body: twilioBody(404, 20404, 'The requested resource was not found'),
+      },
+      policy,
+      NOW,
+    );
+    expect(error).toBeInstanceOf(TwilioNotFoundError);
+    expect(error.context).toMatchObject({ operation: 'key-delete', keySid });
+    expect(error.details).toMatchObject({ operation: 'key-delete', keySid, twilioCode: 20404 });
+    expect(error.message).toBe(
+      'Twilio key-delete failed with HTTP 404 (Twilio code 20404): The requested resource was not found',
+    );
   });
 });
 

@@ -38,7 +38,7 @@ describe('resolveRetryPolicy', () => {
       baseDelayMs: 100,
       maxDelayMs: 5000,
       retryableStatuses: [429, 500, 502, 503, 504],
-      idempotentOperations: ['fetch', 'list', 'update'],
+      idempotentOperations: ['fetch', 'list', 'update', 'key-list', 'key-fetch', 'key-delete', 'balance'],
     });
     expect(policy.retryableErrorCodes).toEqual(
       expect.arrayContaining([
@@ -122,16 +122,23 @@ describe('decideRetry', () => {
     expect(ask({ failure: { ...refusedBeforeApplying, retryLater: false } }).retry).toBe(true);
   });
 
-  it('does not resend a create Twilio may have applied', () => {
-    expect(ask({ operation: 'create' })).toEqual({ retry: false, reason: 'not-idempotent' });
+  it.each(['create', 'key-create'] as const)('does not resend a %s Twilio may have applied', (operation) => {
+    expect(ask({ operation })).toEqual({ retry: false, reason: 'not-idempotent' });
   });
 
-  it('resends a create Twilio refused before applying (429, connect failure)', () => {
-    expect(ask({ operation: 'create', failure: refusedBeforeApplying })).toEqual({
-      retry: true,
-      delayMs: 50,
-    });
-  });
+  it.each(['create', 'key-create'] as const)(
+    'resends a %s Twilio refused before applying (429, connect failure)',
+    (operation) => {
+      expect(ask({ operation, failure: refusedBeforeApplying })).toEqual({ retry: true, delayMs: 50 });
+    },
+  );
+
+  it.each(['key-list', 'key-fetch', 'key-delete', 'balance'] as const)(
+    'resends a %s Twilio may have applied (reading twice, or deleting a key twice, is harmless)',
+    (operation) => {
+      expect(ask({ operation })).toEqual({ retry: true, delayMs: 50 });
+    },
+  );
 
   it('stops at maxAttempts', () => {
     expect(ask({ attempts: 3 }).retry).toBe(true);

@@ -1,19 +1,41 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import {
+  CHURN_GRACE_DAYS,
+  churnGraceDaysProblems,
   DEFAULT_FRIENDLY_NAME_TEMPLATE,
+  DEFAULT_OUTCOME_EVENT_BUS,
   DEFAULT_SECRET_PREFIX,
+  eventBusProblems,
   friendlyNameTemplateProblems,
   INTEGER_SETTINGS,
   type IntegerSetting,
   type Rule,
   secretPrefixProblems,
+  TENANT_CREDENTIAL_SETTING,
+  tenantCredentialsProblems,
 } from '../shared/config/settings.ts';
 import { type ConfigProblem, InvalidConfigurationError } from './errors.ts';
 
 /** Powertools log levels (https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#log-levels). */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** What a tenant's secret holds (the function's TENANT_CREDENTIALS). */
+export type TenantCredentials = (typeof TENANT_CREDENTIAL_SETTING.values)[number];
+
+/**
+ * The main account's subaccount limit the capacity alarm compares against: the reconcile
+ * function's own rule. Twilio's default is 1000; a raised limit is whatever Twilio support set.
+ */
+export const SUBACCOUNT_LIMIT_SETTING = INTEGER_SETTINGS.subaccountLimit;
+
+/** Live subaccounts, in percent of the limit, that raise the capacity alarm. */
+export const CAPACITY_ALARM_PERCENT_SETTING = {
+  min: 1,
+  max: 100,
+  default: 80,
+} as const satisfies IntegerSetting;
 
 /** The deploy-time configuration of the stack, validated once at synth. */
 export interface ProvisionerConfig {
@@ -55,6 +77,20 @@ export interface ProvisionerConfig {
   readonly createSettleSeconds: number;
   /** Seconds an event's occurredAt may lie ahead of now before it is refused as from the future. @default 300 */
   readonly maxClockSkewSeconds: number;
+  /** Name or ARN of the event bus the lifecycle function publishes outcome events to. @default 'default' */
+  readonly outcomeEventBus: string;
+  /** Days from a churn to the close of the subaccount (0..90, fractions allowed); 0 closes at once. @default 0 */
+  readonly churnGraceDays: number;
+  /** EventBridge schedule expression of the close sweep. @default 'rate(1 hour)' */
+  readonly closeSweepSchedule: string;
+  /** What a tenant's secret holds: 'auth-token', 'api-key' or 'both'. @default 'auth-token' */
+  readonly tenantCredentials: TenantCredentials;
+  /** The main account's subaccount limit, reported by the reconcile run. @default 1000 */
+  readonly subaccountLimit: number;
+  /** Live subaccounts, in percent of subaccountLimit, that raise the capacity alarm. @default 80 */
+  readonly capacityAlarmPercent: number;
+  /** X-Ray active tracing of the three functions and the EventBridge router. @default true */
+  readonly tracing: boolean;
 }
 
 export const DEFAULT_CONFIG = {
@@ -75,6 +111,13 @@ export const DEFAULT_CONFIG = {
   queueAgeAlarmSeconds: 300,
   createSettleSeconds: INTEGER_SETTINGS.createSettleSeconds.default,
   maxClockSkewSeconds: INTEGER_SETTINGS.maxClockSkewSeconds.default,
+  outcomeEventBus: DEFAULT_OUTCOME_EVENT_BUS,
+  churnGraceDays: CHURN_GRACE_DAYS.default,
+  closeSweepSchedule: 'rate(1 hour)',
+  tenantCredentials: TENANT_CREDENTIAL_SETTING.default,
+  subaccountLimit: SUBACCOUNT_LIMIT_SETTING.default,
+  capacityAlarmPercent: CAPACITY_ALARM_PERCENT_SETTING.default,
+  tracing: true,
 } as const satisfies Omit<ProvisionerConfig, 'alarmEmail' | 'kmsKeyArn'>;
 
 /** Every context key the stack reads. */
@@ -139,6 +182,20 @@ const ruled =
 /** An integer with the range the functions enforce at cold start. */
 const integerSetting = (setting: IntegerSetting): Parser<number> => integerIn(setting.min, setting.max);
 
+/** One of the credential kinds the function accepts, checked by its own rule. */
+const tenantCredentials: Parser<TenantCredentials> = (raw) => {
+  const parsed = ruled(tenantCredentialsProblems)(raw);
+  return 'value' in parsed ? { value: parsed.value as TenantCredentials } : parsed;
+};
+
+// A decimal number of days (`-c` gives strings like "0.5"), then the function's own range rule.
+const churnGraceDays: Parser<number> = (raw) => {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  const value = typeof raw === 'number' ? raw : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  const problems = churnGraceDaysProblems(value);
+  return problems.length === 0 ? { value } : { problem: problems.join('; ') };
+};
+
 const secretNameOrArn: Parser<string> = (raw) =>
   typeof raw === 'string' && (raw.startsWith('arn:') ? SECRET_ARN.test(raw) : SECRET_NAME.test(raw))
     ? { value: raw }
@@ -185,6 +242,13 @@ const PARSERS = {
   // The functions' own rules, so a value they would refuse stops synth instead of every invocation.
   createSettleSeconds: integerSetting(INTEGER_SETTINGS.createSettleSeconds),
   maxClockSkewSeconds: integerSetting(INTEGER_SETTINGS.maxClockSkewSeconds),
+  outcomeEventBus: ruled(eventBusProblems),
+  churnGraceDays,
+  closeSweepSchedule: scheduleExpression,
+  tenantCredentials,
+  subaccountLimit: integerSetting(SUBACCOUNT_LIMIT_SETTING),
+  capacityAlarmPercent: integerSetting(CAPACITY_ALARM_PERCENT_SETTING),
+  tracing: booleanFlag,
 } satisfies { [K in ConfigKey]-?: Parser<NonNullable<ProvisionerConfig[K]>> };
 
 const show = (raw: unknown): string => JSON.stringify(raw) ?? String(raw);
@@ -224,6 +288,13 @@ export const parseConfig = (context: Readonly<Partial<Record<ConfigKey, unknown>
     queueAgeAlarmSeconds: read('queueAgeAlarmSeconds') ?? DEFAULT_CONFIG.queueAgeAlarmSeconds,
     createSettleSeconds: read('createSettleSeconds') ?? DEFAULT_CONFIG.createSettleSeconds,
     maxClockSkewSeconds: read('maxClockSkewSeconds') ?? DEFAULT_CONFIG.maxClockSkewSeconds,
+    outcomeEventBus: read('outcomeEventBus') ?? DEFAULT_CONFIG.outcomeEventBus,
+    churnGraceDays: read('churnGraceDays') ?? DEFAULT_CONFIG.churnGraceDays,
+    closeSweepSchedule: read('closeSweepSchedule') ?? DEFAULT_CONFIG.closeSweepSchedule,
+    tenantCredentials: read('tenantCredentials') ?? DEFAULT_CONFIG.tenantCredentials,
+    subaccountLimit: read('subaccountLimit') ?? DEFAULT_CONFIG.subaccountLimit,
+    capacityAlarmPercent: read('capacityAlarmPercent') ?? DEFAULT_CONFIG.capacityAlarmPercent,
+    tracing: read('tracing') ?? DEFAULT_CONFIG.tracing,
   };
 
   if (config.kmsKeyArn !== undefined && config.createKmsKey) {

@@ -10,4 +10,5 @@ export const DEPS_LOCK_FILE = fromRoot('package-lock.json');
 export const HANDLER_ENTRY = {
   tenantEvents: fromRoot('functions/tenant-events/handler.ts'),
   reconcile: fromRoot('functions/reconcile/handler.ts'),
+  closeSweep: fromRoot('functions/close-sweep/handler.ts'),
 } as const;

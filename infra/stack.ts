@@ -2,8 +2,9 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ProvisionerConfig } from './config.ts';
 import { ProvisionerAlarms } from './constructs/alarms.ts';
+import { CloseSweepFunction } from './constructs/close-sweep-function.ts';
 import { ProvisionerDashboard } from './constructs/dashboard.ts';
-import { functionEnvironment } from './constructs/function-environment.ts';
+import { functionEnvironments } from './constructs/function-environment.ts';
 import { importParentCredentialsSecret } from './constructs/parent-credentials.ts';
 import { ReconcileFunction } from './constructs/reconcile-function.ts';
 import { TenantEventQueue } from './constructs/tenant-event-queue.ts';
@@ -18,14 +19,21 @@ import { TenantSecrets } from './constructs/tenant-secrets.ts';
  */
 export const RECONCILE_TIMEOUT = Duration.minutes(5);
 
+/**
+ * The close sweep scans the whole ledger and sends batches of ten; like reconcile it runs once
+ * per schedule, and five minutes stays well inside the hourly default, so runs do not overlap.
+ */
+export const CLOSE_SWEEP_TIMEOUT = Duration.minutes(5);
+
 export interface SubaccountProvisionerStackProps extends StackProps {
   /** Validated configuration (see `readConfig`). */
   readonly config: ProvisionerConfig;
 }
 
 /**
- * Tenant lifecycle events -> FIFO queue -> lifecycle function -> Twilio + Secrets Manager, with a
- * per-tenant ledger in DynamoDB, a scheduled drift check, alarms and a dashboard.
+ * Tenant lifecycle events -> FIFO queue -> lifecycle function -> Twilio + Secrets Manager (and
+ * outcome events -> EventBridge), with a per-tenant ledger in DynamoDB, a scheduled drift check,
+ * a scheduled close sweep for churn grace periods, alarms and a dashboard.
  */
 export class SubaccountProvisionerStack extends Stack {
   constructor(scope: Construct, id: string, props: SubaccountProvisionerStackProps) {
@@ -36,6 +44,7 @@ export class SubaccountProvisionerStack extends Stack {
       memorySize: config.memoryMiB,
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
+      tracing: config.tracing,
     };
 
     const parentCredentials = importParentCredentialsSecret(
@@ -55,10 +64,11 @@ export class SubaccountProvisionerStack extends Stack {
       consumerTimeout: timeout,
       maxReceiveCount: config.maxReceiveCount,
     });
-    const environment = functionEnvironment({
+    const environment = functionEnvironments({
       config,
       deadLetterQueueUrl: deadLetterQueue.queueUrl,
       tenantLedgerTableName: ledger.table.tableName,
+      tenantEventsQueueUrl: queue.queueUrl,
       secretsKmsKeyArn: tenantSecrets.encryptionKey?.keyArn,
     });
 
@@ -69,24 +79,35 @@ export class SubaccountProvisionerStack extends Stack {
       parentCredentials,
       tenantSecrets,
       ledger,
-      environment,
+      environment: environment.tenantEvents,
       timeout,
       maxConcurrency: config.maxConcurrency,
+      outcomeEventBus: config.outcomeEventBus,
     });
     const reconcile = new ReconcileFunction(this, 'Reconcile', {
       ...functionBasics,
       parentCredentials,
       tenantSecrets,
       ledger,
-      environment,
+      environment: environment.reconcile,
       timeout: RECONCILE_TIMEOUT,
       schedule: config.reconcileSchedule,
+    });
+    // Whatever churnGraceDays is now: closes scheduled under an earlier setting still come due.
+    const closeSweep = new CloseSweepFunction(this, 'CloseSweep', {
+      ...functionBasics,
+      ledger,
+      queue,
+      environment: environment.closeSweep,
+      timeout: CLOSE_SWEEP_TIMEOUT,
+      schedule: config.closeSweepSchedule,
     });
     const rule = config.eventBridgeRule
       ? new TenantEventRule(this, 'EventBridge', {
           queue,
           eventBusName: config.eventBusName,
           logRetention: config.logRetentionDays,
+          tracing: config.tracing,
         })
       : undefined;
 
@@ -95,6 +116,8 @@ export class SubaccountProvisionerStack extends Stack {
       deadLetterQueue,
       tenantEventsFunction: tenantEvents.function,
       reconcileFunction: reconcile.function,
+      closeSweepFunction: closeSweep.function,
+      capacityAlarmPercent: config.capacityAlarmPercent,
       eventRoute: rule,
     };
     new ProvisionerAlarms(this, 'Alarms', {
@@ -120,6 +143,10 @@ export class SubaccountProvisionerStack extends Stack {
     }
     new CfnOutput(this, 'FunctionName', { value: tenantEvents.function.functionName });
     new CfnOutput(this, 'ReconcileFunctionName', { value: reconcile.function.functionName });
+    new CfnOutput(this, 'CloseSweepFunctionName', {
+      value: closeSweep.function.functionName,
+      description: 'Invoke to queue due closes now, without waiting for the schedule',
+    });
     new CfnOutput(this, 'DashboardUrl', { value: dashboard.url });
   }
 }

@@ -9,9 +9,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  CAPACITY_METRIC,
   DRIFT_METRIC,
   MAIN_ACCOUNT_SUSPENDED_METRIC,
   METRICS_NAMESPACE,
+  OUTCOME_PUBLISH_FAILED_METRIC,
   SERVICE,
   SUBACCOUNT_LIMIT_METRIC,
 } from '../../shared/contracts/metric-names.ts';
@@ -22,6 +24,9 @@ export interface ProvisionerAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly tenantEventsFunction: lambda.IFunction;
   readonly reconcileFunction: lambda.IFunction;
+  readonly closeSweepFunction: lambda.IFunction;
+  /** Live subaccounts, in percent of the main account's limit, that raise the capacity alarm. @default 80 */
+  readonly capacityAlarmPercent?: number;
   /** Age of the oldest queued message that raises an alarm. @default Duration.minutes(5) */
   readonly queueAgeThreshold?: Duration;
   /** Email address notified of every alarm. @default - no topic; alarms are visible in the console only */
@@ -66,9 +71,61 @@ export const driftMetric = (): cloudwatch.Metric =>
   });
 
 /**
+ * The close sweep's per-run counts. It runs hourly by default: an hour-wide window holds one run
+ * of any schedule up to hourly.
+ */
+export const closeSweepMetric = (
+  metricName: string,
+  statistic: string = cloudwatch.Stats.SUM,
+  label?: string,
+): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE.closeSweep },
+    statistic,
+    period: Duration.hours(1),
+    label,
+  });
+
+/** The reconcile run reports capacity once per run: a day-wide window matches the daily schedule. */
+export const CAPACITY_PERIOD = Duration.days(1);
+
+/** Live subaccounts and the configured limit, as the reconcile run reports them. */
+export const capacityMetrics = (): { live: cloudwatch.Metric; limit: cloudwatch.Metric } => {
+  const reported = (metricName: string, statistic: string, label: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: SERVICE.reconcile },
+      statistic,
+      period: CAPACITY_PERIOD,
+      label,
+    });
+  return {
+    // The highest count against the lowest limit of the window: never an optimistic percentage.
+    live: reported(CAPACITY_METRIC.liveSubaccounts, cloudwatch.Stats.MAXIMUM, 'live subaccounts'),
+    limit: reported(CAPACITY_METRIC.subaccountLimit, cloudwatch.Stats.MINIMUM, 'subaccount limit'),
+  };
+};
+
+/** The expression of the capacity percentage: the metric carries the limit, so no synth-time constant. */
+export const CAPACITY_PERCENT_EXPRESSION = 'live / limit * 100';
+
+/** Live subaccounts in percent of the main account's limit. */
+export const capacityPercent = (): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: CAPACITY_PERCENT_EXPRESSION,
+    usingMetrics: capacityMetrics(),
+    period: CAPACITY_PERIOD,
+    label: 'subaccount limit used (%)',
+  });
+
+/**
  * Alarms on what needs a person: a dead-lettered event, function errors or throttles, a queue
- * that stopped draining, reconcile drift, a main account that can take no more subaccounts or is
- * suspended, and (with the EventBridge route) any event the route failed to queue. With an email
+ * that stopped draining, reconcile drift, a main account that can take no more subaccounts, is
+ * close to its limit or is suspended, an outcome event the bus did not take, a failed close
+ * sweep, and (with the EventBridge route) any event the route failed to queue. With an email
  * address they notify through an encrypted, TLS-only SNS topic.
  */
 export class ProvisionerAlarms extends Construct {
@@ -113,7 +170,22 @@ export class ProvisionerAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      ...this.mainAccountAlarms(),
+      ...this.mainAccountAlarms(props.capacityAlarmPercent ?? 80),
+      new cloudwatch.Alarm(this, 'OutcomePublishFailed', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'EventBridge did not take an outcome event from the tenant-events function: the record is retried, and consumers of the bus see the outcome late (or, once the record is dead-lettered, not at all).',
+        metric: tenantEventsCount(OUTCOME_PUBLISH_FAILED_METRIC),
+      }),
+      new cloudwatch.Alarm(this, 'CloseSweepErrors', {
+        ...ANY_IN_WINDOW,
+        alarmDescription:
+          'A close sweep failed (the ledger scan failed, or SQS refused a close-due event): closes that are due wait for the next sweep.',
+        metric: props.closeSweepFunction.metricErrors({
+          period: FIVE_MINUTES,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+      }),
       ...(props.eventRoute === undefined ? [] : this.eventRouteAlarms(props.eventRoute)),
     ];
 
@@ -140,9 +212,19 @@ export class ProvisionerAlarms extends Construct {
     ];
   }
 
-  // Twilio refusals no per-tenant retry can fix: the first one already needs a person.
-  private mainAccountAlarms(): cloudwatch.Alarm[] {
+  // Twilio refusals no per-tenant retry can fix: the first one already needs a person. The capacity
+  // alarm warns before the first one, while there is still time for a support ticket.
+  private mainAccountAlarms(capacityAlarmPercent: number): cloudwatch.Alarm[] {
     return [
+      new cloudwatch.Alarm(this, 'SubaccountCapacity', {
+        alarmDescription: `The main account uses ${capacityAlarmPercent} % or more of its subaccount limit (per the reconcile run): ask Twilio support to raise the limit, or close unused subaccounts, before creates are refused (21480).`,
+        metric: capacityPercent(),
+        threshold: capacityAlarmPercent,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No run in the window (or a run that reported nothing) is not a capacity problem.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
       new cloudwatch.Alarm(this, 'SubaccountLimitReached', {
         ...ANY_IN_WINDOW,
         alarmDescription:

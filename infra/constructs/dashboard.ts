@@ -5,17 +5,25 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  CLOSE_SWEEP_METRIC,
   DIMENSION,
   MAIN_ACCOUNT_SUSPENDED_METRIC,
   METRICS_NAMESPACE,
   OUTCOME_METRIC,
+  OUTCOME_PUBLISH_FAILED_METRIC,
   SERVICE,
   SUBACCOUNT_LIMIT_METRIC,
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
 } from '../../shared/contracts/metric-names.ts';
 import { EVENT_TYPES } from '../../shared/domain/event.ts';
-import { driftMetric, tenantEventsCount } from './alarms.ts';
+import {
+  capacityMetrics,
+  capacityPercent,
+  closeSweepMetric,
+  driftMetric,
+  tenantEventsCount,
+} from './alarms.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
 
 /** The lifecycle event types the handler reports outcomes for: the domain's own list. */
@@ -26,6 +34,9 @@ export interface ProvisionerDashboardProps {
   readonly deadLetterQueue: sqs.IQueue;
   readonly tenantEventsFunction: lambda.IFunction;
   readonly reconcileFunction: lambda.IFunction;
+  readonly closeSweepFunction: lambda.IFunction;
+  /** Where the capacity alarm fires, drawn on the capacity chart. @default 80 */
+  readonly capacityAlarmPercent?: number;
   /** The tenant ledger table, charted for throttles and conditional-write conflicts. */
   readonly ledgerTable: dynamodb.ITable;
   /** The EventBridge route, charted when the stack has one. @default - no route */
@@ -65,6 +76,35 @@ const sum = (label: string): cloudwatch.MetricOptions => ({
   label,
 });
 
+const closeSweepWidget = (fn: lambda.IFunction): cloudwatch.IWidget =>
+  new cloudwatch.GraphWidget({
+    title: 'Close sweep',
+    width: 8,
+    left: [
+      // A gauge: how many churned tenants wait for their close.
+      closeSweepMetric(CLOSE_SWEEP_METRIC.closing, cloudwatch.Stats.MAXIMUM, 'tenants closing'),
+      closeSweepMetric(CLOSE_SWEEP_METRIC.queued, cloudwatch.Stats.SUM, 'closes queued'),
+      closeSweepMetric(CLOSE_SWEEP_METRIC.failed, cloudwatch.Stats.SUM, 'close-due sends refused'),
+    ],
+    right: [
+      fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.hours(1), label: 'sweep errors' }),
+    ],
+  });
+
+const capacityWidget = (alarmPercent: number): cloudwatch.IWidget => {
+  const { live, limit } = capacityMetrics();
+  return new cloudwatch.GraphWidget({
+    title: 'Subaccount capacity (per reconcile run)',
+    width: 8,
+    // One point a day: a month shows the trend whatever the dashboard's own range.
+    start: '-P30D',
+    left: [live, limit],
+    right: [capacityPercent()],
+    rightYAxis: { min: 0, max: 100, label: '%', showUnits: false },
+    rightAnnotations: [{ value: alarmPercent, label: `alarm at ${alarmPercent} %` }],
+  });
+};
+
 const eventRouteWidgets = (route: TenantEventRule): cloudwatch.IWidget[] => [
   new cloudwatch.GraphWidget({
     title: 'EventBridge router executions',
@@ -94,7 +134,8 @@ const eventRouteWidgets = (route: TenantEventRule): cloudwatch.IWidget[] => [
 
 /**
  * One page for the on-call: queue health, outcomes per event type, Twilio errors, latency, drift,
- * main-account refusals, tenant leases and the ledger, and the EventBridge route when present.
+ * main-account refusals, tenant leases and the ledger, the close sweep, subaccount capacity,
+ * unpublished outcome events, and the EventBridge route when present.
  */
 export class ProvisionerDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -164,6 +205,11 @@ export class ProvisionerDashboard extends Construct {
             label: 'reconcile max',
             period: PERIOD,
           }),
+          props.closeSweepFunction.metricDuration({
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'close-sweep max',
+            period: PERIOD,
+          }),
         ],
       }),
       new cloudwatch.GraphWidget({
@@ -196,6 +242,15 @@ export class ProvisionerDashboard extends Construct {
         ],
         // Every ledger write is conditional: refusals mean two invocations met on one tenant.
         right: [props.ledgerTable.metric('ConditionalCheckFailedRequests', sum('conditional write refused'))],
+      }),
+    );
+    this.dashboard.addWidgets(
+      closeSweepWidget(props.closeSweepFunction),
+      capacityWidget(props.capacityAlarmPercent ?? 80),
+      new cloudwatch.GraphWidget({
+        title: 'Outcome events not published',
+        width: 8,
+        left: [tenantEventsCount(OUTCOME_PUBLISH_FAILED_METRIC, 'outcome publish failed')],
       }),
     );
     if (props.eventRoute !== undefined) this.dashboard.addWidgets(...eventRouteWidgets(props.eventRoute));

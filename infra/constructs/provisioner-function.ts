@@ -1,4 +1,4 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -49,6 +49,8 @@ export interface FunctionRuntimeProps {
   readonly logRetention: logs.RetentionDays;
   /** Powertools log level. */
   readonly logLevel: LogLevel;
+  /** X-Ray active tracing: Lambda samples invocations and sends their segments to X-Ray. */
+  readonly tracing: boolean;
 }
 
 export interface ProvisionerFunctionProps extends FunctionRuntimeProps {
@@ -66,18 +68,29 @@ export const runtimePropsOf = ({
   memorySize,
   logRetention,
   logLevel,
+  tracing,
 }: FunctionRuntimeProps): FunctionRuntimeProps => ({
   environment,
   timeout,
   memorySize,
   logRetention,
   logLevel,
+  tracing,
 });
+
+/**
+ * Why active tracing puts Resource "*" in the role: Lambda needs xray:PutTraceSegments and
+ * xray:PutTelemetryRecords, which support no resource-level permissions
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
+ */
+export const XRAY_WILDCARD_REASON =
+  'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions; AWS requires Resource "*".';
 
 /**
  * A bundled Node.js function with its own log group and its own role. The role starts empty
  * except for writing to that log group (the managed AWSLambdaBasicExecutionRole would allow
- * writing to any log group); each owner grants the rest.
+ * writing to any log group) and, with tracing, writing trace segments; each owner grants the rest.
  */
 export class ProvisionerFunction extends Construct {
   readonly function: NodejsFunction;
@@ -107,6 +120,8 @@ export class ProvisionerFunction extends Construct {
       memorySize: props.memorySize,
       role: this.role,
       logGroup: this.logGroup,
+      // Active: Lambda adds xray:PutTraceSegments and xray:PutTelemetryRecords to the role itself.
+      ...(props.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
       bundling: BUNDLING,
       environment: {
         ...props.environment,
@@ -116,5 +131,11 @@ export class ProvisionerFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: props.logLevel,
       },
     });
+    if (props.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: XRAY_WILDCARD_REASON,
+      });
+    }
   }
 }

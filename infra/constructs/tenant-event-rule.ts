@@ -8,9 +8,22 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { EVENT_ID_PATTERN, TENANT_ID_PATTERN } from '../../shared/domain/event.ts';
+import { OUTCOME_SOURCE } from '../../shared/domain/outcome-event.ts';
 
 /** Every lifecycle event's `detail-type` starts with this (`tenant.created`, `tenant.churned`, ...). */
 export const TENANT_DETAIL_TYPE_PREFIX = 'tenant.';
+
+/**
+ * The rule's event pattern: `tenant.*` from any source but this service's own. Outcome events
+ * (`tenant.provisioned`, `tenant.event-rejected`, ...) carry the source `subaccount-provisioner`
+ * and may go to the very bus the rule listens on (both default to `default`); without the
+ * exclusion each would come back as an unroutable event, be dead-lettered, publish a
+ * `tenant.event-rejected` outcome, come back again, and so on without end.
+ */
+export const tenantEventPattern = (): events.EventPattern => ({
+  source: events.Match.anythingBut(OUTCOME_SOURCE),
+  detailType: events.Match.prefix(TENANT_DETAIL_TYPE_PREFIX),
+});
 
 /**
  * The message group of an event from the bus whose `detail` names no usable tenantId or eventId.
@@ -89,10 +102,13 @@ export interface TenantEventRuleProps {
   readonly maxEventAge?: Duration;
   /** Name of the route's standard dead-letter queue. @default 'tenant-events-eventbridge-dlq' */
   readonly deadLetterQueueName?: string;
+  /** X-Ray tracing of router executions. @default true */
+  readonly tracing?: boolean;
 }
 
 /**
- * Forwards `tenant.*` events from an existing event bus to the tenant-event queue with
+ * Forwards `tenant.*` events (except this service's own outcome events) from an existing event
+ * bus to the tenant-event queue with
  * MessageGroupId = `detail.tenantId` and MessageDeduplicationId = `detail.eventId`, so events from
  * the bus keep per-tenant order and parallelism like events sent to the queue directly.
  *
@@ -138,11 +154,11 @@ export class TenantEventRule extends Construct {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the EventBridge rule target and the router catch, which cdk-nag does not recognize (it only sees SQS redrive policies).',
     });
 
-    this.router = this.buildRouter(props.queue, props.logRetention);
+    this.router = this.buildRouter(props.queue, props.logRetention, props.tracing ?? true);
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: events.EventBus.fromEventBusName(this, 'Bus', this.eventBusName),
       description: 'Forwards tenant lifecycle events to the tenant-events FIFO queue, grouped by tenant',
-      eventPattern: { detailType: events.Match.prefix(TENANT_DETAIL_TYPE_PREFIX) },
+      eventPattern: tenantEventPattern(),
     });
     // A failed StartExecution (throttling, an outage) is retried by EventBridge with backoff, then
     // dead-lettered with the reason in message attributes
@@ -181,7 +197,11 @@ export class TenantEventRule extends Construct {
     });
   }
 
-  private buildRouter(queue: sqs.IQueue, logRetention: logs.RetentionDays): sfn.StateMachine {
+  private buildRouter(
+    queue: sqs.IQueue,
+    logRetention: logs.RetentionDays,
+    tracing: boolean,
+  ): sfn.StateMachine {
     const send = (name: string, target: sqs.IQueue, ids: { groupId?: string; deduplicationId?: string }) => {
       const task = new tasks.SqsSendMessage(this, name, {
         queue: target,
@@ -217,7 +237,7 @@ export class TenantEventRule extends Construct {
     const router = new sfn.StateMachine(this, 'Router', {
       stateMachineType: sfn.StateMachineType.EXPRESS,
       definitionBody: sfn.DefinitionBody.fromChainable(hasUsableIds),
-      tracingEnabled: true,
+      tracingEnabled: tracing,
       logs: {
         destination: new logs.LogGroup(this, 'RouterLogs', { retention: logRetention }),
         level: sfn.LogLevel.ALL,
@@ -227,9 +247,17 @@ export class TenantEventRule extends Construct {
     });
     Validations.of(router).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, resource policies) and X-Ray trace writes have no resource-level permissions; AWS requires Resource "*".',
+      reason: tracing
+        ? 'Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, resource policies) and X-Ray trace writes have no resource-level permissions; AWS requires Resource "*".'
+        : 'Step Functions log delivery (logs:*LogDelivery, DescribeLogGroups, resource policies) has no resource-level permissions; AWS requires Resource "*".',
     });
+    if (!tracing) {
+      Validations.of(router).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason:
+          'X-Ray tracing was turned off for this deployment with the context key tracing=false; every execution is still logged at level ALL.',
+      });
+    }
     return router;
   }
 }

@@ -27,6 +27,12 @@ export const LEDGER_EVENT_PROCESSING_ACTIONS = [
  */
 export const LEDGER_RECONCILE_ACTIONS = ['dynamodb:Scan'] as const;
 
+/**
+ * The close sweep only reads every item (Scan) to find the closes that are due; the close itself
+ * is a `tenant.close-due` event the lifecycle function applies with its own conditional writes.
+ */
+export const LEDGER_CLOSE_SWEEP_ACTIONS = ['dynamodb:Scan'] as const;
+
 const ATTRIBUTE_TYPES = {
   S: dynamodb.AttributeType.STRING,
   N: dynamodb.AttributeType.NUMBER,
@@ -85,6 +91,11 @@ export class TenantLedger extends Construct {
   /** The reconcile run: Scan only (it reports, never writes). */
   grantReconcile(role: iam.IRole): void {
     this.grantOnTable(role, LEDGER_RECONCILE_ACTIONS);
+  }
+
+  /** The close sweep: Scan only (it queues close-due events, never writes an item). */
+  grantCloseSweep(role: iam.IRole): void {
+    this.grantOnTable(role, LEDGER_CLOSE_SWEEP_ACTIONS);
   }
 
   // Explicit statements rather than table.grantReadWriteData, which would add BatchWriteItem,

@@ -34,6 +34,7 @@ describe('real synth: bundling, CloudFormation validation and cdk-nag as `cdk sy
   it.each([
     ['tenant-events', 'TenantEventsFunctionHandlerFunction'],
     ['reconcile', 'ReconcileHandlerFunction'],
+    ['close-sweep', 'CloseSweepHandlerFunction'],
   ])('bundles the %s handler as one small ES module with a source map', (_name, prefix) => {
     const dir = bundleDirOf(prefix);
     const bundle = join(dir, 'index.mjs');

@@ -38,6 +38,13 @@ describe('parseConfig', () => {
       maxClockSkewSeconds: '86400',
       logLevel: 'debug',
       alarmEmail: 'ops@example.com',
+      outcomeEventBus: 'saas-outcomes',
+      churnGraceDays: '0.5',
+      closeSweepSchedule: 'rate(15 minutes)',
+      tenantCredentials: 'api-key',
+      subaccountLimit: '5000',
+      capacityAlarmPercent: '90',
+      tracing: 'false',
     });
     expect(config).toMatchObject({
       maxConcurrency: 20,
@@ -53,14 +60,35 @@ describe('parseConfig', () => {
       maxClockSkewSeconds: 86_400,
       logLevel: 'DEBUG',
       alarmEmail: 'ops@example.com',
+      outcomeEventBus: 'saas-outcomes',
+      churnGraceDays: 0.5,
+      closeSweepSchedule: 'rate(15 minutes)',
+      tenantCredentials: 'api-key',
+      subaccountLimit: 5000,
+      capacityAlarmPercent: 90,
+      tracing: false,
     });
   });
 
   it('accepts the numbers and booleans cdk.json holds', () => {
-    expect(parseConfig({ maxConcurrency: 2, eventBridgeRule: false, createKmsKey: true })).toMatchObject({
+    expect(
+      parseConfig({
+        maxConcurrency: 2,
+        eventBridgeRule: false,
+        createKmsKey: true,
+        churnGraceDays: 30,
+        subaccountLimit: 1_000_000,
+        capacityAlarmPercent: 100,
+        tracing: false,
+      }),
+    ).toMatchObject({
       maxConcurrency: 2,
       eventBridgeRule: false,
       createKmsKey: true,
+      churnGraceDays: 30,
+      subaccountLimit: 1_000_000,
+      capacityAlarmPercent: 100,
+      tracing: false,
     });
   });
 
@@ -122,6 +150,25 @@ describe('parseConfig', () => {
     ['reconcileSchedule', 'daily'],
     ['reconcileSchedule', 'rate(1 days)'],
     ['reconcileSchedule', 'rate(2 day)'],
+    ['outcomeEventBus', 'bus with spaces'],
+    ['outcomeEventBus', 'arn:aws:sqs:eu-west-1:123456789012:queue'],
+    ['outcomeEventBus', 'x'.repeat(257)],
+    ['churnGraceDays', '-1'],
+    ['churnGraceDays', '90.5'],
+    ['churnGraceDays', 91],
+    ['churnGraceDays', 'a week'],
+    ['churnGraceDays', '1e1'],
+    ['closeSweepSchedule', 'hourly'],
+    ['closeSweepSchedule', 'rate(1 hours)'],
+    ['tenantCredentials', 'API-KEY'],
+    ['tenantCredentials', 'token'],
+    ['subaccountLimit', '0'],
+    ['subaccountLimit', '1000001'],
+    ['subaccountLimit', '1000.5'],
+    ['capacityAlarmPercent', '0'],
+    ['capacityAlarmPercent', '101'],
+    ['capacityAlarmPercent', '79.5'],
+    ['tracing', 'on'],
   ])('rejects %s = %j', (key, value) => {
     expect(keysRejected({ [key]: value })).toEqual([key]);
   });
@@ -132,12 +179,71 @@ describe('parseConfig', () => {
     ['parentCredentialsSecret', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:parent-AbC123'],
     ['kmsKeyArn', 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
     ['friendlyNameTemplate', 'Acme reseller / {tenantId}'],
+    ['outcomeEventBus', 'saas-outcomes'],
+    ['outcomeEventBus', 'arn:aws:events:eu-west-1:123456789012:event-bus/saas-outcomes'],
+    ['closeSweepSchedule', 'rate(1 day)'],
+    ['closeSweepSchedule', 'cron(0 * * * ? *)'],
+    ['tenantCredentials', 'auth-token'],
+    ['tenantCredentials', 'both'],
   ])('accepts %s = %j', (key, value) => {
     expect(parseConfig({ [key]: value })).toMatchObject({ [key]: value });
   });
 
   it('defaults the ledger timings to what the function assumes without them', () => {
     expect(parseConfig({})).toMatchObject({ createSettleSeconds: 60, maxClockSkewSeconds: 300 });
+  });
+
+  it('defaults the new settings to what the functions assume without them', () => {
+    expect(parseConfig({})).toMatchObject({
+      outcomeEventBus: 'default',
+      churnGraceDays: 0,
+      closeSweepSchedule: 'rate(1 hour)',
+      tenantCredentials: 'auth-token',
+      subaccountLimit: 1000,
+      capacityAlarmPercent: 80,
+      tracing: true,
+    });
+  });
+
+  it.each([
+    ['0', 0],
+    ['0.001', 0.001],
+    ['7', 7],
+    [' 14.25 ', 14.25],
+    ['90', 90],
+    [0.5, 0.5],
+  ])('accepts churnGraceDays = %j as %d days (fractions allowed)', (raw, days) => {
+    expect(parseConfig({ churnGraceDays: raw }).churnGraceDays).toBe(days);
+  });
+
+  it("reports a bad churnGraceDays with the function's own rule", () => {
+    expect(problemsOf({ churnGraceDays: '120' }).problems).toEqual([
+      { key: 'churnGraceDays', message: 'must be a number of days 0..90 (fractions allowed) (got "120")' },
+    ]);
+  });
+
+  it('reports every new key with every old one in one error', () => {
+    expect(
+      keysRejected({
+        maxConcurrency: '1',
+        outcomeEventBus: 'no spaces allowed',
+        churnGraceDays: '-1',
+        closeSweepSchedule: 'often',
+        tenantCredentials: 'password',
+        subaccountLimit: '0',
+        capacityAlarmPercent: '200',
+        tracing: 'maybe',
+      }),
+    ).toEqual([
+      'maxConcurrency',
+      'outcomeEventBus',
+      'churnGraceDays',
+      'closeSweepSchedule',
+      'tenantCredentials',
+      'subaccountLimit',
+      'capacityAlarmPercent',
+      'tracing',
+    ]);
   });
 
   it('accepts only CloudWatch Logs retention values', () => {

@@ -6,7 +6,8 @@ import {
   SEND_RETRY_ERRORS,
   UNROUTABLE_MESSAGE_GROUP_ID,
 } from '../../../infra/constructs/tenant-event-rule.ts';
-import { EVENT_ID_PATTERN, TENANT_ID_PATTERN } from '../../../shared/domain/event.ts';
+import { EVENT_ID_PATTERN, EVENT_TYPES, TENANT_ID_PATTERN } from '../../../shared/domain/event.ts';
+import { OUTCOME_SOURCE, OUTCOME_TYPES } from '../../../shared/domain/outcome-event.ts';
 import { actionsOf, allPolicyStatements, resourceOf, roleStatements, synthStack } from './synth.ts';
 
 const tenantRules = (template: ReturnType<typeof synthStack>['template']) =>
@@ -45,6 +46,26 @@ const worstCaseSeconds = (state: State): number => {
   return total;
 };
 
+/**
+ * The subset of EventBridge pattern matching the rule uses (an array of alternatives, each a
+ * literal, `prefix` or `anything-but`), enough to decide what the synthesized pattern lets through.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+const patternMatches = (pattern: Record<string, unknown[]>, event: Record<string, string>): boolean =>
+  Object.entries(pattern).every(([field, alternatives]) =>
+    alternatives.some((alternative) => {
+      const value = event[field];
+      if (typeof alternative === 'string') return value === alternative;
+      const { prefix, 'anything-but': anythingBut } = alternative as {
+        prefix?: string;
+        'anything-but'?: unknown;
+      };
+      if (prefix !== undefined) return value?.startsWith(prefix) ?? false;
+      if (anythingBut !== undefined) return value !== undefined && ![anythingBut].flat().includes(value);
+      throw new Error(`operator not modelled: ${JSON.stringify(alternative)}`);
+    }),
+  );
+
 describe('EventBridge routing', () => {
   const { template } = synthStack();
   const queue = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsQueue');
@@ -57,13 +78,34 @@ describe('EventBridge routing', () => {
     expect(rule.properties).toMatchObject({
       EventBusName: 'default',
       State: 'ENABLED',
-      EventPattern: { 'detail-type': [{ prefix: 'tenant.' }] },
       Targets: [{ Arn: { Ref: router.id } }],
+    });
+    expect(rule.properties.EventPattern).toEqual({
+      source: [{ 'anything-but': [OUTCOME_SOURCE] }],
+      'detail-type': [{ prefix: 'tenant.' }],
     });
     // The whole envelope goes on: no input transformer.
     const target = (rule.properties.Targets as Record<string, unknown>[])[0]!;
     expect(target.Input).toBeUndefined();
     expect(target.InputTransformer).toBeUndefined();
+  });
+
+  it("never routes this service's own outcome events back to the queue, on any bus, so they cannot loop", () => {
+    const pattern = rule.properties.EventPattern as Record<string, unknown[]>;
+    expect(OUTCOME_SOURCE).toBe('subaccount-provisioner');
+    for (const type of EVENT_TYPES) {
+      expect(patternMatches(pattern, { source: 'saas.billing', 'detail-type': type }), type).toBe(true);
+    }
+    // Outcome types share the "tenant." prefix: only their source sets them apart.
+    for (const type of OUTCOME_TYPES) {
+      expect(type.startsWith('tenant.')).toBe(true);
+      expect(patternMatches(pattern, { source: OUTCOME_SOURCE, 'detail-type': type }), type).toBe(false);
+    }
+    expect(patternMatches(pattern, { source: 'saas.billing', 'detail-type': 'invoice.paid' })).toBe(false);
+    const custom = synthStack({ eventBusName: 'saas-platform', outcomeEventBus: 'saas-platform' }).template;
+    expect(resourceOf(custom, 'AWS::Events::Rule', 'EventBridgeRule').properties.EventPattern).toEqual(
+      pattern,
+    );
   });
 
   describe('router', () => {
@@ -191,6 +233,28 @@ describe('EventBridge routing', () => {
         TracingConfiguration: { Enabled: true },
         LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       });
+      expect(
+        roleStatements(template, 'EventBridgeRouterRole')
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('xray:')),
+      ).toEqual([
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+      ]);
+    });
+
+    it('is not traced with tracing off, and its role then writes no traces', () => {
+      const custom = synthStack({ tracing: 'false' }).template;
+      const untraced = resourceOf(custom, 'AWS::StepFunctions::StateMachine', 'EventBridgeRouter');
+      expect(untraced.properties.TracingConfiguration).toEqual({ Enabled: false });
+      expect(untraced.properties.LoggingConfiguration).toMatchObject({ Level: 'ALL' });
+      expect(
+        roleStatements(custom, 'EventBridgeRouterRole')
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('xray:')),
+      ).toEqual([]);
     });
 
     it('may send to the tenant-event queue and the route dead-letter queue only', () => {
@@ -268,10 +332,10 @@ describe('EventBridge routing', () => {
     custom.resourceCountIs('AWS::Events::EventBus', 0);
   });
 
-  it('can be turned off, leaving only the reconcile schedule', () => {
+  it('can be turned off, leaving only the reconcile and close-sweep schedules', () => {
     const custom = synthStack({ eventBridgeRule: 'false' }).template;
     expect(Object.keys(tenantRules(custom))).toEqual([]);
-    custom.resourceCountIs('AWS::Events::Rule', 1);
+    custom.resourceCountIs('AWS::Events::Rule', 2);
     custom.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     custom.resourceCountIs('AWS::SQS::Queue', 2);
     expect(Object.keys(custom.findOutputs('EventRuleName'))).toEqual([]);

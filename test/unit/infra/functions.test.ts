@@ -1,5 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { readCloseSweepConfig } from '../../../functions/close-sweep/config.ts';
+import { readReconcileConfig } from '../../../functions/reconcile/config.ts';
+import { readTenantEventsConfig } from '../../../functions/tenant-events/config.ts';
 import { ENV } from '../../../shared/contracts/env-names.ts';
 import { METRICS_NAMESPACE, SERVICE } from '../../../shared/contracts/metric-names.ts';
 import { resourceOf, synthStack } from './synth.ts';
@@ -8,17 +11,19 @@ describe('functions', () => {
   const { template } = synthStack();
   const tenantEvents = resourceOf(template, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
   const reconcile = resourceOf(template, 'AWS::Lambda::Function', 'ReconcileHandlerFunction');
+  const closeSweep = resourceOf(template, 'AWS::Lambda::Function', 'CloseSweepHandlerFunction');
   const dlq = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsDeadLetterQueue');
   const queue = resourceOf(template, 'AWS::SQS::Queue', 'TenantEventsQueue');
   const ledger = resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable');
 
-  it('are exactly the two handlers', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+  it('are exactly the three handlers', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
   });
 
   it.each([
     ['tenant-events', tenantEvents],
     ['reconcile', reconcile],
+    ['close-sweep', closeSweep],
   ])('%s runs on Node.js 24 / arm64 with the exported handler', (_name, fn) => {
     expect(fn.properties).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -42,12 +47,35 @@ describe('functions', () => {
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
 
-  it('give both functions the same environment from the shared ENV names', () => {
+  it('give each function its environment from the shared ENV names', () => {
     expect(tenantEvents.properties.Environment).toEqual({
-      Variables: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE.tenantEvents },
+      Variables: {
+        ...sharedEnvironment,
+        [ENV.outcomeEventBus]: 'default',
+        [ENV.tenantCredentials]: 'auth-token',
+        [ENV.churnGraceDays]: '0',
+        POWERTOOLS_SERVICE_NAME: SERVICE.tenantEvents,
+      },
     });
     expect(reconcile.properties.Environment).toEqual({
-      Variables: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE.reconcile },
+      Variables: {
+        ...sharedEnvironment,
+        [ENV.subaccountLimit]: '1000',
+        POWERTOOLS_SERVICE_NAME: SERVICE.reconcile,
+      },
+    });
+  });
+
+  it('gives the close sweep the ledger and the queue only: no secret, no Twilio setting', () => {
+    expect(closeSweep.properties.Environment).toEqual({
+      Variables: {
+        [ENV.tenantLedgerTable]: { Ref: ledger.id },
+        [ENV.tenantEventsQueueUrl]: { Ref: queue.id },
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE.closeSweep,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
     });
   });
 
@@ -61,9 +89,20 @@ describe('functions', () => {
       maxClockSkewSeconds: '30',
       logLevel: 'warn',
       memoryMiB: '1024',
+      outcomeEventBus: 'saas-outcomes',
+      tenantCredentials: 'both',
+      churnGraceDays: '14.5',
+      subaccountLimit: '2500',
     }).template;
     const fn = resourceOf(custom, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
     expect(fn.properties.MemorySize).toBe(1024);
+    expect(
+      (
+        resourceOf(custom, 'AWS::Lambda::Function', 'ReconcileHandlerFunction').properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables,
+    ).toMatchObject({ [ENV.subaccountLimit]: '2500' });
     expect((fn.properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       [ENV.secretPrefix]: 'acme/tenants',
       [ENV.parentCredentialsSecret]: 'acme/twilio-main',
@@ -71,7 +110,52 @@ describe('functions', () => {
       [ENV.secretRecoveryWindowDays]: '7',
       [ENV.createSettleSeconds]: '0',
       [ENV.maxClockSkewSeconds]: '30',
+      [ENV.outcomeEventBus]: 'saas-outcomes',
+      [ENV.tenantCredentials]: 'both',
+      [ENV.churnGraceDays]: '14.5',
       POWERTOOLS_LOG_LEVEL: 'WARN',
+    });
+  });
+
+  describe('the environment the stack sets is one each function accepts, with the configured values', () => {
+    // Tokens stand for resources CloudFormation names at deploy time; give them valid stand-ins.
+    const deployed = (fn: { properties: Record<string, unknown> }): Record<string, string> =>
+      Object.fromEntries(
+        Object.entries((fn.properties.Environment as { Variables: Record<string, unknown> }).Variables).map(
+          ([name, value]) => [
+            name,
+            typeof value === 'string'
+              ? value
+              : name.endsWith('_URL')
+                ? 'https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo'
+                : 'ledger-table',
+          ],
+        ),
+      );
+    const custom = synthStack({
+      outcomeEventBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/saas-outcomes',
+      tenantCredentials: 'api-key',
+      churnGraceDays: '0.001',
+    }).template;
+    const fnOf = (prefix: string) => resourceOf(custom, 'AWS::Lambda::Function', prefix);
+
+    it('tenant-events', () => {
+      expect(readTenantEventsConfig(deployed(fnOf('TenantEventsFunctionHandlerFunction')))).toMatchObject({
+        [ENV.outcomeEventBus]: 'arn:aws:events:eu-west-1:123456789012:event-bus/saas-outcomes',
+        [ENV.tenantCredentials]: 'api-key',
+        [ENV.churnGraceDays]: 0.001,
+      });
+    });
+
+    it('reconcile', () => {
+      expect(() => readReconcileConfig(deployed(fnOf('ReconcileHandlerFunction')))).not.toThrow();
+    });
+
+    it('close-sweep', () => {
+      expect(readCloseSweepConfig(deployed(fnOf('CloseSweepHandlerFunction')))).toEqual({
+        [ENV.tenantLedgerTable]: 'ledger-table',
+        [ENV.tenantEventsQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo',
+      });
     });
   });
 
@@ -92,17 +176,19 @@ describe('functions', () => {
     });
   });
 
-  it('uses the configured timeout for the lifecycle function and a longer one for reconcile', () => {
+  it('uses the configured timeout for the lifecycle function and a longer one for the scheduled runs', () => {
     expect(tenantEvents.properties.Timeout).toBe(30);
     expect(reconcile.properties.Timeout).toBe(300);
+    expect(closeSweep.properties.Timeout).toBe(300);
   });
 
   it('writes each function to its own log group with the configured retention', () => {
     // One per function, and the EventBridge router's execution log.
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
     for (const [fn, prefix] of [
       [tenantEvents, 'TenantEventsFunctionHandlerLogGroup'],
       [reconcile, 'ReconcileHandlerLogGroup'],
+      [closeSweep, 'CloseSweepHandlerLogGroup'],
     ] as const) {
       const logGroup = resourceOf(template, 'AWS::Logs::LogGroup', prefix);
       template.hasResource('AWS::Logs::LogGroup', {
@@ -115,7 +201,7 @@ describe('functions', () => {
     const custom = synthStack({ logRetentionDays: '90' }).template;
     expect(
       Object.values(custom.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.RetentionInDays),
-    ).toEqual([90, 90, 90]);
+    ).toEqual([90, 90, 90, 90]);
   });
 
   it('consumes the queue in batches of 10, reporting item failures, with bounded concurrency', () => {
@@ -148,5 +234,48 @@ describe('functions', () => {
         ScheduleExpression: 'cron(0 3 * * ? *)',
       },
     );
+  });
+
+  it('runs the close sweep hourly by default, or on the configured schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [closeSweep.id, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [closeSweep.id, 'Arn'] },
+    });
+    const custom = synthStack({ closeSweepSchedule: 'rate(15 minutes)' }).template;
+    custom.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: {
+            'Fn::GetAtt': [
+              resourceOf(custom, 'AWS::Lambda::Function', 'CloseSweepHandlerFunction').id,
+              'Arn',
+            ],
+          },
+        }),
+      ],
+    });
+  });
+
+  it('creates the close sweep whatever the grace period: closes scheduled under an earlier setting still come due', () => {
+    for (const churnGraceDays of ['0', '30']) {
+      const custom = synthStack({ churnGraceDays }).template;
+      expect(() => resourceOf(custom, 'AWS::Lambda::Function', 'CloseSweepHandlerFunction')).not.toThrow();
+    }
+  });
+
+  it('is fed only by its schedule: no event source, nothing else may invoke it', () => {
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings.map((m) => m.Properties.FunctionName)).toEqual([{ Ref: tenantEvents.id }]);
+    const invokers = Object.values(template.findResources('AWS::Lambda::Permission'))
+      .filter((p) => JSON.stringify(p.Properties.FunctionName).includes(closeSweep.id))
+      .map((p) => p.Properties.Principal);
+    expect(invokers).toEqual(['events.amazonaws.com']);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LEDGER_CLOSE_SWEEP_ACTIONS,
   LEDGER_EVENT_PROCESSING_ACTIONS,
   LEDGER_RECONCILE_ACTIONS,
 } from '../../../infra/constructs/tenant-ledger.ts';
@@ -17,6 +18,9 @@ import {
 const ARN_PREFIX = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:';
 const PARENT_PATTERN = `${ARN_PREFIX}subaccount-provisioner/parent-credentials-??????`;
 const TENANT_PATTERN = `${ARN_PREFIX}tenants/*`;
+const DEFAULT_BUS = 'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/default';
+/** What Lambda's active tracing adds to a function's role. */
+const XRAY = { actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resource: '*' };
 
 /** A statement as `{ actions, resource }` with ARNs rendered readable. */
 const summarize = (statement: Statement) => ({
@@ -43,6 +47,7 @@ describe('IAM', () => {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resource: JSON.stringify(logGroupArn('TenantEventsFunctionHandlerLogGroup')),
       },
+      XRAY,
       {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         resource: PARENT_PATTERN,
@@ -53,6 +58,7 @@ describe('IAM', () => {
         resource: ledgerArn,
       },
       { actions: ['sqs:SendMessage'], resource: JSON.stringify(queueArn('TenantEventsDeadLetterQueue')) },
+      { actions: ['events:PutEvents'], resource: DEFAULT_BUS },
       {
         actions: [
           'sqs:ChangeMessageVisibility',
@@ -83,6 +89,7 @@ describe('IAM', () => {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resource: JSON.stringify(logGroupArn('ReconcileHandlerLogGroup')),
       },
+      XRAY,
       {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
         resource: PARENT_PATTERN,
@@ -99,6 +106,59 @@ describe('IAM', () => {
     ]);
   });
 
+  it('lets the close sweep scan the ledger and send to the tenant-event queue, nothing else', () => {
+    expect(roleStatements(template, 'CloseSweepHandlerRole').map(summarize)).toEqual([
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resource: JSON.stringify(logGroupArn('CloseSweepHandlerLogGroup')),
+      },
+      XRAY,
+      { actions: ['dynamodb:Scan'], resource: ledgerArn },
+      // SendMessageBatch is authorized as sqs:SendMessage.
+      { actions: ['sqs:SendMessage'], resource: JSON.stringify(queueArn('TenantEventsQueue')) },
+    ]);
+  });
+
+  describe('outcome events', () => {
+    const putEventsOf = (context: Record<string, string>) =>
+      allPolicyStatements(synthStack(context).template)
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('events:')))
+        .map(summarize);
+
+    it('lets only the lifecycle function PutEvents, on the default bus of its own account and region', () => {
+      const statements = roleStatements(template, 'TenantEventsFunctionHandlerRole').filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('events:')),
+      );
+      expect(statements.map((s) => ({ action: s.Action, resource: renderArn(s.Resource) }))).toEqual([
+        { action: 'events:PutEvents', resource: DEFAULT_BUS },
+      ]);
+      // No other role has any events: action (the router is started by the rule's own role).
+      expect(putEventsOf({})).toEqual([{ actions: ['events:PutEvents'], resource: DEFAULT_BUS }]);
+    });
+
+    it('grants a configured bus name as that bus of the stack account and region', () => {
+      expect(putEventsOf({ outcomeEventBus: 'saas-outcomes' })).toEqual([
+        {
+          actions: ['events:PutEvents'],
+          resource: 'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/saas-outcomes',
+        },
+      ]);
+    });
+
+    it('grants a configured bus ARN exactly as given', () => {
+      const arn = 'arn:aws:events:eu-west-1:123456789012:event-bus/saas-outcomes';
+      expect(putEventsOf({ outcomeEventBus: arn })).toEqual([
+        { actions: ['events:PutEvents'], resource: arn },
+      ]);
+    });
+
+    it('is independent of the bus the tenant rule listens on', () => {
+      expect(putEventsOf({ eventBusName: 'saas-platform' })).toEqual([
+        { actions: ['events:PutEvents'], resource: DEFAULT_BUS },
+      ]);
+    });
+  });
+
   it('gives the ledger item actions only: no Scan for the lifecycle function, no Query or DeleteItem for anyone', () => {
     expect([...LEDGER_EVENT_PROCESSING_ACTIONS].sort()).toEqual([
       'dynamodb:GetItem',
@@ -106,23 +166,29 @@ describe('IAM', () => {
       'dynamodb:UpdateItem',
     ]);
     expect([...LEDGER_RECONCILE_ACTIONS]).toEqual(['dynamodb:Scan']);
+    expect([...LEDGER_CLOSE_SWEEP_ACTIONS]).toEqual(['dynamodb:Scan']);
     const dynamoActionsOf = (rolePrefix: string) =>
       roleStatements(template, rolePrefix)
         .flatMap(actionsOf)
         .filter((a) => a.startsWith('dynamodb:'));
     expect(dynamoActionsOf('TenantEventsFunctionHandlerRole')).not.toContain('dynamodb:Scan');
     expect(new Set(dynamoActionsOf('ReconcileHandlerRole'))).toEqual(new Set(['dynamodb:Scan']));
+    expect(new Set(dynamoActionsOf('CloseSweepHandlerRole'))).toEqual(new Set(['dynamodb:Scan']));
     const everyDynamoAction = allPolicyStatements(template)
       .flatMap(actionsOf)
       .filter((a) => a.startsWith('dynamodb:'));
     expect(new Set(everyDynamoAction)).toEqual(
-      new Set([...LEDGER_EVENT_PROCESSING_ACTIONS, ...LEDGER_RECONCILE_ACTIONS]),
+      new Set([
+        ...LEDGER_EVENT_PROCESSING_ACTIONS,
+        ...LEDGER_RECONCILE_ACTIONS,
+        ...LEDGER_CLOSE_SWEEP_ACTIONS,
+      ]),
     );
-    // Only the two functions touch the table, and only the table itself (no index, no stream).
+    // Only the three functions touch the table, and only the table itself (no index, no stream).
     const onLedger = allPolicyStatements(template).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('dynamodb:')),
     );
-    expect(onLedger.map((s) => JSON.stringify(s.Resource))).toEqual([ledgerArn, ledgerArn]);
+    expect(onLedger.map((s) => JSON.stringify(s.Resource))).toEqual([ledgerArn, ledgerArn, ledgerArn]);
   });
 
   it('has no wildcard action anywhere, and Resource "*" only where AWS has no resource-level permissions', () => {
@@ -146,9 +212,21 @@ describe('IAM', () => {
           'xray:GetSamplingTargets',
           'xray:PutTelemetryRecords',
           'xray:PutTraceSegments',
+          // Lambda active tracing of the three functions.
+          ...['tenant-events', 'reconcile', 'close-sweep'].flatMap(() => [
+            'xray:PutTelemetryRecords',
+            'xray:PutTraceSegments',
+          ]),
         ].sort(),
       );
     }
+  });
+
+  it('writes no trace segments anywhere with tracing off', () => {
+    const statements = allPolicyStatements(synthStack({ tracing: 'false' }).template);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('xray:'))).toEqual([]);
+    const onStar = statements.filter((s) => JSON.stringify(s.Resource).includes('"*"')).flatMap(actionsOf);
+    expect(onStar.filter((a) => !a.startsWith('logs:'))).toEqual(['secretsmanager:ListSecrets']);
   });
 
   it('uses no managed policies (no AWSLambdaBasicExecutionRole)', () => {
@@ -222,6 +300,10 @@ describe('IAM', () => {
         { actions: ['kms:Decrypt'], resource: keyArn, condition: viaSecretsManager },
         { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
       ]);
+      // The sweep reads no secret: only DynamoDB may decrypt the table key on its behalf.
+      expect(kmsOf('CloseSweepHandlerRole')).toEqual([
+        { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
+      ]);
     });
 
     it('grants an existing key by ARN without creating one', () => {
@@ -235,6 +317,11 @@ describe('IAM', () => {
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: keyArn, condition: viaSecretsManager },
         { actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb },
       ]);
+      expect(
+        roleStatements(custom, 'CloseSweepHandlerRole')
+          .filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))
+          .map(summarize),
+      ).toEqual([{ actions: ['kms:Decrypt'], resource: keyArn, condition: viaDynamoDb }]);
     });
 
     it('grants no KMS access without a customer-managed key', () => {

@@ -65,8 +65,12 @@ describe('tenant ledger table', () => {
     });
   });
 
-  it('is named to both functions through TENANT_LEDGER_TABLE and in the stack outputs', () => {
-    for (const prefix of ['TenantEventsFunctionHandlerFunction', 'ReconcileHandlerFunction']) {
+  it('is named to all three functions through TENANT_LEDGER_TABLE and in the stack outputs', () => {
+    for (const prefix of [
+      'TenantEventsFunctionHandlerFunction',
+      'ReconcileHandlerFunction',
+      'CloseSweepHandlerFunction',
+    ]) {
       const fn = resourceOf(template, 'AWS::Lambda::Function', prefix);
       expect((fn.properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
         [ENV.tenantLedgerTable]: { Ref: table.id },

@@ -1,11 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CAPACITY_PERCENT_EXPRESSION } from '../../../infra/constructs/alarms.ts';
 import { TENANT_EVENT_TYPES } from '../../../infra/constructs/dashboard.ts';
 import {
+  CAPACITY_METRIC,
+  CLOSE_SWEEP_METRIC,
   DRIFT_METRIC,
   MAIN_ACCOUNT_SUSPENDED_METRIC,
   METRICS_NAMESPACE,
   OUTCOME_METRIC,
+  OUTCOME_PUBLISH_FAILED_METRIC,
   SUBACCOUNT_LIMIT_METRIC,
   TENANT_BUSY_METRIC,
   TWILIO_ERROR_METRIC,
@@ -17,8 +21,12 @@ type Alarm = Record<string, unknown>;
 const alarmsOf = (template: ReturnType<typeof synthStack>['template']): Alarm[] =>
   Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) => r.Properties as Alarm);
 
-/** The queues, functions, drift, the two main-account refusals, and six on the EventBridge route. */
-const ALARM_COUNT = { withRoute: 15, withoutRoute: 9 } as const;
+/**
+ * The queues (2), errors and throttles of the lifecycle and reconcile functions (4), drift, the two
+ * main-account refusals, capacity, unpublished outcomes, close-sweep errors, and six on the
+ * EventBridge route.
+ */
+const ALARM_COUNT = { withRoute: 18, withoutRoute: 12 } as const;
 
 const ANY_IN_FIVE_MINUTES = {
   Statistic: 'Sum',
@@ -95,6 +103,76 @@ describe('alarms', () => {
       Namespace: METRICS_NAMESPACE,
       // Powertools' default dimension: the function's service name.
       Dimensions: [{ Name: 'service', Value: 'tenant-events' }],
+    });
+  });
+
+  it('fires on the first outcome event EventBridge did not take in five minutes', () => {
+    const matching = alarms.filter((a) => a.MetricName === OUTCOME_PUBLISH_FAILED_METRIC);
+    expect(OUTCOME_PUBLISH_FAILED_METRIC).toBe('OutcomePublishFailed');
+    expect(matching).toEqual([
+      expect.objectContaining({
+        ...ANY_IN_FIVE_MINUTES,
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: 'tenant-events' }],
+      }),
+    ]);
+  });
+
+  it('fires on any close-sweep error, and only errors: a throttled scheduled run is retried by Lambda', () => {
+    const sweep = { Name: 'FunctionName', Value: fnRef('CloseSweepHandlerFunction') };
+    expect(find('Errors', sweep)).toMatchObject({ ...ANY_IN_FIVE_MINUTES, Namespace: 'AWS/Lambda' });
+    expect(find('Throttles', sweep)).toBeUndefined();
+  });
+
+  describe('subaccount capacity', () => {
+    const capacityAlarms = (from: Alarm[]) =>
+      from.filter((a) => JSON.stringify(a.Metrics ?? []).includes(CAPACITY_METRIC.liveSubaccounts));
+    const reported = (metricName: string, stat: string, id: string) => ({
+      Id: id,
+      Label: expect.any(String),
+      MetricStat: {
+        Metric: {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: metricName,
+          Dimensions: [{ Name: 'service', Value: 'reconcile' }],
+        },
+        Period: 86_400,
+        Stat: stat,
+      },
+      ReturnData: false,
+    });
+
+    it('fires when live subaccounts reach 80 % of the limit the reconcile run reports, by metric math over a day', () => {
+      const [alarm, ...others] = capacityAlarms(alarms);
+      expect(others).toEqual([]);
+      expect(CAPACITY_PERCENT_EXPRESSION).toBe('live / limit * 100');
+      expect(alarm).toMatchObject({
+        Threshold: 80,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm!.MetricName).toBeUndefined();
+      expect(alarm!.Metrics).toEqual([
+        {
+          Id: expect.any(String),
+          Expression: 'live / limit * 100',
+          Label: expect.any(String),
+          ReturnData: true,
+        },
+        // The highest count against the lowest limit of the day.
+        reported(CAPACITY_METRIC.liveSubaccounts, 'Maximum', 'live'),
+        reported(CAPACITY_METRIC.subaccountLimit, 'Minimum', 'limit'),
+      ]);
+    });
+
+    it('takes its threshold from capacityAlarmPercent, and never a limit fixed at synth', () => {
+      const [alarm] = capacityAlarms(
+        alarmsOf(synthStack({ capacityAlarmPercent: '95', subaccountLimit: '5000' }).template),
+      );
+      expect(alarm).toMatchObject({ Threshold: 95 });
+      expect(alarm!.AlarmDescription).toContain('95 %');
+      expect(JSON.stringify(alarm)).not.toContain('5000');
     });
   });
 
@@ -277,6 +355,37 @@ describe('dashboard', () => {
     ]) {
       expect(body).toContain(`["AWS/DynamoDB","${metricName}","TableName","{"Ref":"${table}"}"`);
     }
+  });
+
+  it('charts the close sweep: tenants closing, closes queued, refused sends and errors', () => {
+    expect(body).toContain('"title":"Close sweep"');
+    for (const metricName of Object.values(CLOSE_SWEEP_METRIC)) {
+      expect(body).toContain(`["${METRICS_NAMESPACE}","${metricName}","service","close-sweep"`);
+    }
+    expect(CLOSE_SWEEP_METRIC).toMatchObject({ closing: 'TenantsClosing', queued: 'ClosesQueued' });
+    const sweep = resourceOf(template, 'AWS::Lambda::Function', 'CloseSweepHandlerFunction').id;
+    expect(body).toContain(`["AWS/Lambda","Errors","FunctionName","{"Ref":"${sweep}"}"`);
+  });
+
+  it('charts live subaccounts, the limit and the percentage used, with the alarm line', () => {
+    expect(body).toContain('"title":"Subaccount capacity (per reconcile run)"');
+    for (const metricName of Object.values(CAPACITY_METRIC)) {
+      expect(body).toContain(`["${METRICS_NAMESPACE}","${metricName}","service","reconcile"`);
+    }
+    expect(body).toContain('"expression":"live / limit * 100"');
+    expect(body).toContain('"value":80');
+    const custom = resourceOf(
+      synthStack({ capacityAlarmPercent: '70' }).template,
+      'AWS::CloudWatch::Dashboard',
+      'Dashboard',
+    );
+    expect(JSON.stringify(custom.properties.DashboardBody)).toContain('\\"value\\":70');
+  });
+
+  it('charts unpublished outcome events', () => {
+    expect(body).toContain(
+      `["${METRICS_NAMESPACE}","${OUTCOME_PUBLISH_FAILED_METRIC}","service","tenant-events"`,
+    );
   });
 
   it('charts the EventBridge route, and leaves it out without one', () => {

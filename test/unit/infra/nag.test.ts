@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { XRAY_WILDCARD_REASON } from '../../../infra/constructs/provisioner-function.ts';
 import { synthStack } from './synth.ts';
 
 const VARIANTS: Record<string, Record<string, string>> = {
@@ -15,6 +16,14 @@ const VARIANTS: Record<string, Record<string, string>> = {
   'existing key, rule on a custom bus': {
     kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     eventBusName: 'saas-platform',
+  },
+  'tracing off': { tracing: 'false' },
+  'tracing off, no EventBridge rule': { tracing: 'false', eventBridgeRule: 'false' },
+  'outcome bus by ARN, grace period, API keys': {
+    outcomeEventBus: 'arn:aws:events:eu-west-1:123456789012:event-bus/saas-outcomes',
+    churnGraceDays: '30',
+    tenantCredentials: 'both',
+    closeSweepSchedule: 'rate(15 minutes)',
   },
 };
 
@@ -52,14 +61,40 @@ describe('cdk-nag AwsSolutions', () => {
     const tenantWildcard =
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:tenants/*]';
     const acknowledgements = acknowledgementsIn(stack);
-    expect(acknowledgements.map(({ path, id }) => ({ path, id }))).toEqual([
-      { path: 'TestStack/TenantEventsFunction/Handler/Role', id: tenantWildcard },
-      { path: 'TestStack/Reconcile/Handler/Role', id: 'AwsSolutions-IAM5[Resource::*]' },
-      { path: 'TestStack/Reconcile/Handler/Role', id: tenantWildcard },
-      { path: 'TestStack/EventBridge/DeadLetterQueue', id: 'AwsSolutions-SQS3' },
-      { path: 'TestStack/EventBridge/Router', id: 'AwsSolutions-IAM5[Resource::*]' },
+    const star = 'AwsSolutions-IAM5[Resource::*]';
+    expect(
+      acknowledgements.map(({ path, id, reason }) => ({ path, id, xray: reason === XRAY_WILDCARD_REASON })),
+    ).toEqual([
+      // Lambda active tracing on each function's role; reconcile's role also lists secrets.
+      { path: 'TestStack/TenantEventsFunction/Handler/Role', id: star, xray: true },
+      { path: 'TestStack/TenantEventsFunction/Handler/Role', id: tenantWildcard, xray: false },
+      { path: 'TestStack/Reconcile/Handler/Role', id: star, xray: true },
+      { path: 'TestStack/Reconcile/Handler/Role', id: star, xray: false },
+      { path: 'TestStack/Reconcile/Handler/Role', id: tenantWildcard, xray: false },
+      { path: 'TestStack/CloseSweep/Handler/Role', id: star, xray: true },
+      { path: 'TestStack/EventBridge/DeadLetterQueue', id: 'AwsSolutions-SQS3', xray: false },
+      { path: 'TestStack/EventBridge/Router', id: star, xray: false },
     ]);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(30);
+    expect(XRAY_WILDCARD_REASON).toMatch(/xray:PutTraceSegments .*no resource-level permissions/);
+    expect(acknowledgements.find((a) => a.path === 'TestStack/EventBridge/Router')?.reason).toContain(
+      'X-Ray',
+    );
+  });
+
+  it('acknowledges no X-Ray wildcard with tracing off, and the router tracing rule (SF2) only then', () => {
+    const acknowledgements = acknowledgementsIn(synthStack({ tracing: 'false' }).stack);
+    expect(acknowledgements.filter((a) => a.reason === XRAY_WILDCARD_REASON)).toEqual([]);
+    expect(acknowledgements.filter((a) => a.path.endsWith('/Handler/Role')).map((a) => a.path)).toEqual([
+      'TestStack/TenantEventsFunction/Handler/Role',
+      'TestStack/Reconcile/Handler/Role',
+      'TestStack/Reconcile/Handler/Role',
+    ]);
+    const router = acknowledgements.filter((a) => a.path === 'TestStack/EventBridge/Router');
+    expect(router.map((a) => a.id)).toEqual(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-SF2']);
+    expect(router[0]!.reason).not.toContain('X-Ray');
+    expect(router[1]!.reason).toContain('tracing=false');
+    expect(acknowledgementsIn(synthStack().stack).map((a) => a.id)).not.toContain('AwsSolutions-SF2');
   });
 
   it('keys the acknowledgement on the configured prefix', () => {
@@ -69,6 +104,7 @@ describe('cdk-nag AwsSolutions', () => {
         .filter((a) => a.path === 'TestStack/TenantEventsFunction/Handler/Role')
         .map((a) => a.id),
     ).toEqual([
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:other/*]',
     ]);
   });

@@ -9,11 +9,13 @@ describe('stack outputs', () => {
   const rule = resourceOf(template, 'AWS::Events::Rule', 'EventBridgeRule');
   const fn = resourceOf(template, 'AWS::Lambda::Function', 'TenantEventsFunctionHandlerFunction');
   const reconcile = resourceOf(template, 'AWS::Lambda::Function', 'ReconcileHandlerFunction');
+  const closeSweep = resourceOf(template, 'AWS::Lambda::Function', 'CloseSweepHandlerFunction');
   const ledger = resourceOf(template, 'AWS::DynamoDB::Table', 'TenantLedgerTable');
   const routeDlq = resourceOf(template, 'AWS::SQS::Queue', 'EventBridgeDeadLetterQueue');
 
   it('name everything an operator needs', () => {
     expect(Object.keys(outputs).sort()).toEqual([
+      'CloseSweepFunctionName',
       'DashboardUrl',
       'DeadLetterQueueUrl',
       'EventRouteDeadLetterQueueUrl',
@@ -30,6 +32,7 @@ describe('stack outputs', () => {
     expect(outputs.EventRuleName?.Value).toEqual({ Ref: rule.id });
     expect(outputs.FunctionName?.Value).toEqual({ Ref: fn.id });
     expect(outputs.ReconcileFunctionName?.Value).toEqual({ Ref: reconcile.id });
+    expect(outputs.CloseSweepFunctionName?.Value).toEqual({ Ref: closeSweep.id });
     expect(outputs.TenantLedgerTableName?.Value).toEqual({ Ref: ledger.id });
     expect(outputs.EventRouteDeadLetterQueueUrl?.Value).toEqual({ Ref: routeDlq.id });
   });

@@ -82,6 +82,30 @@ describe('a subaccount suspended by Twilio (21478)', () => {
   });
 });
 
+describe('a returning customer at the subaccount limit (21480)', () => {
+  it('dead-letters the re-create and leaves the retired secret retired', async () => {
+    await provision('returning');
+    await pipeline.publish(tenantEvent('tenant.churned', 'returning', { at: 2 }));
+    await pipeline.drain();
+    const live = pipeline.cloud.twilio
+      .accounts()
+      .filter((a) => a.status !== 'closed' && a.sid !== pipeline.cloud.twilio.accountSid);
+    pipeline.cloud.twilio.setSubaccountLimit(live.length);
+    try {
+      await pipeline.publish(tenantEvent('tenant.created', 'returning', { at: 3 }));
+      await pipeline.drain();
+      const [letter] = await lettersOf('returning');
+      expect(letter?.attributes.errorCode).toBe('SUBACCOUNT_LIMIT_REACHED');
+      // The closed account's credentials stay unreadable: nothing was restored.
+      expect((await pipeline.describeSecret('returning')).DeletedDate).toBeInstanceOf(Date);
+      expect(await pipeline.secretOf('returning')).toBeUndefined();
+      expect(await ledgerState('returning')).toMatchObject({ lifecycle: 'closed', secretRetired: true });
+    } finally {
+      pipeline.cloud.twilio.setSubaccountLimit(1000);
+    }
+  });
+});
+
 describe('a suspended main account (21476)', () => {
   it('hands the record back with its metric, and applies it once the account is back', async () => {
     await provision('main-suspended');

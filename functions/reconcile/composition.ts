@@ -16,19 +16,16 @@ import {
 } from '../../shared/contracts/metric-names.ts';
 import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
 import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
+import { connectMainAccount } from '../../shared/main-account.ts';
 import { type DriftKind, runReconcile } from '../../shared/reconcile/index.ts';
-import {
-  createParentCredentialsSource,
-  type ParentCredentialsSource,
-} from '../../shared/secrets/parent-credentials.ts';
-import { createTwilioAccountsClient } from '../../shared/twilio/client.ts';
-import type { TwilioAccountsApi } from '../../shared/twilio/types.ts';
+import type { ParentCredentialsSource } from '../../shared/secrets/parent-credentials.ts';
+import type { TwilioAccountsClient } from '../../shared/twilio/index.ts';
 import type { ReconcileConfig } from './config.ts';
 
 export interface ReconcileAppOverrides {
   readonly secretsClient?: SecretsManagerClient;
   readonly dynamoDbClient?: DynamoDBClient;
-  readonly twilioClient?: TwilioAccountsApi;
+  readonly twilioClient?: TwilioAccountsClient;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
 }
@@ -67,18 +64,7 @@ export const createReconcileApp = (
   const metrics =
     overrides.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.reconcile });
   const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
-  const parentCredentials = createParentCredentialsSource({
-    client: secretsClient,
-    secretId: config.PARENT_CREDENTIALS_SECRET,
-    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
-  });
-  const twilio =
-    overrides.twilioClient ??
-    createTwilioAccountsClient({
-      credentials: parentCredentials,
-      baseUrl: config.TWILIO_API_BASE_URL,
-      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
-    });
+  const { parentCredentials, twilio } = connectMainAccount(config, secretsClient, overrides.twilioClient);
   const codec = createFriendlyNameCodec(config.FRIENDLY_NAME_TEMPLATE);
   const dynamoDbClient = overrides.dynamoDbClient ?? createDynamoDbClient();
   const tableName = config.TENANT_LEDGER_TABLE;

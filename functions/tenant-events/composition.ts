@@ -15,15 +15,12 @@ import { METRICS_NAMESPACE, RECORDS_RECEIVED_METRIC, SERVICE } from '../../share
 import { createFriendlyNameCodec } from '../../shared/domain/friendly-name.ts';
 import type { OutcomePublisher } from '../../shared/domain/outcome-event.ts';
 import { createDynamoDbLedger } from '../../shared/ledger/dynamodb-ledger.ts';
+import { connectMainAccount } from '../../shared/main-account.ts';
 import { createEventBridgeClient } from '../../shared/outcomes/client.ts';
 import { createEventBridgeOutcomePublisher } from '../../shared/outcomes/eventbridge-publisher.ts';
-import {
-  createParentCredentialsSource,
-  type ParentCredentialsSource,
-} from '../../shared/secrets/parent-credentials.ts';
+import type { ParentCredentialsSource } from '../../shared/secrets/parent-credentials.ts';
 import { createSecretsManagerVault } from '../../shared/secrets/tenant-vault.ts';
 import {
-  createTwilioAccountsClient,
   createTwilioApiKeyGateway,
   createTwilioSubaccountGateway,
   type TwilioAccountsClient,
@@ -84,18 +81,7 @@ export const createTenantEventsApp = (
   const logger = overrides.logger ?? new Logger({ serviceName: SERVICE.tenantEvents });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE.tenantEvents });
   const secretsClient = overrides.secretsClient ?? createSecretsManagerClient();
-  const parentCredentials = createParentCredentialsSource({
-    client: secretsClient,
-    secretId: config.PARENT_CREDENTIALS_SECRET,
-    ttlMs: config.PARENT_CREDENTIALS_TTL_SECONDS * 1000,
-  });
-  const twilio =
-    overrides.twilio ??
-    createTwilioAccountsClient({
-      credentials: parentCredentials,
-      baseUrl: config.TWILIO_API_BASE_URL,
-      retry: { maxAttempts: config.TWILIO_MAX_ATTEMPTS },
-    });
+  const { parentCredentials, twilio } = connectMainAccount(config, secretsClient, overrides.twilio);
   const observer = overrides.observer ?? createPowertoolsObserver({ logger, metrics });
   const processRecord = createTenantEventProcessor({
     lifecycle: {

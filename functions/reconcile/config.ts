@@ -3,13 +3,12 @@
  * tenant-events function's fields it needs (the same rules), and the subaccount limit.
  */
 
+import { integerSetting } from '../../shared/config/env-fields.ts';
 import { readEnv } from '../../shared/config/read-env.ts';
-import { INTEGER_SETTINGS, integerProblems } from '../../shared/config/settings.ts';
+import { INTEGER_SETTINGS } from '../../shared/config/settings.ts';
 import { ENV } from '../../shared/contracts/env-names.ts';
 import * as z from '../../shared/zod.ts';
 import { tenantEventsConfigSchema } from '../tenant-events/config.ts';
-
-const LIMIT = INTEGER_SETTINGS.subaccountLimit;
 
 export const reconcileConfigSchema = z.extend(
   z.pick(tenantEventsConfigSchema, {
@@ -22,18 +21,7 @@ export const reconcileConfigSchema = z.extend(
     [ENV.tenantLedgerTable]: true,
   }),
   {
-    [ENV.subaccountLimit]: z._default(
-      z.pipe(
-        z.coerce.number({ error: `must be an integer ${LIMIT.min}..${LIMIT.max}` }),
-        z.number().check(
-          z.superRefine((value, ctx) => {
-            for (const message of integerProblems(LIMIT, value))
-              ctx.issues.push({ code: 'custom', message, input: value });
-          }),
-        ),
-      ),
-      LIMIT.default,
-    ),
+    [ENV.subaccountLimit]: integerSetting(INTEGER_SETTINGS.subaccountLimit),
   },
 );
 

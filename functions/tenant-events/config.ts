@@ -3,6 +3,7 @@
  * field's rule comes from settings.ts, shared with the CLI and the CDK stack.
  */
 
+import { integerSetting, ruledString } from '../../shared/config/env-fields.ts';
 import { readEnv } from '../../shared/config/read-env.ts';
 import {
   CHURN_GRACE_DAYS,
@@ -27,27 +28,8 @@ import { ENV } from '../../shared/contracts/env-names.ts';
 import type { TenantCredentialKind } from '../../shared/domain/ports.ts';
 import * as z from '../../shared/zod.ts';
 
-/** A string checked by one rule of settings.ts. */
-const ruled = (rule: Rule, required: string) =>
-  z.string({ error: required }).check(
-    z.superRefine((value, ctx) => {
-      for (const message of rule(value)) ctx.issues.push({ code: 'custom', message, input: value });
-    }),
-  );
-
-const integer = (setting: IntegerSetting) =>
-  z._default(
-    z.pipe(
-      z.coerce.number({ error: `must be an integer ${setting.min}..${setting.max}` }),
-      z.number().check(
-        z.superRefine((value, ctx) => {
-          for (const message of integerProblems(setting, value))
-            ctx.issues.push({ code: 'custom', message, input: value });
-        }),
-      ),
-    ),
-    setting.default,
-  );
+const ruled = ruledString;
+const integer = integerSetting;
 
 export const tenantEventsConfigSchema = z.object({
   [ENV.secretPrefix]: ruled(secretPrefixProblems, 'is required (e.g. "tenants")'),

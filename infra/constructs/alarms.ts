@@ -19,7 +19,8 @@ import {
 } from '../../shared/contracts/metric-names.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
 
-export interface ProvisionerAlarmsProps {
+/** What both the alarms and the dashboard watch. */
+export interface MonitoredResources {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly tenantEventsFunction: lambda.IFunction;
@@ -27,6 +28,9 @@ export interface ProvisionerAlarmsProps {
   readonly closeSweepFunction: lambda.IFunction;
   /** Live subaccounts, in percent of the main account's limit, that raise the capacity alarm. @default 80 */
   readonly capacityAlarmPercent?: number;
+}
+
+export interface ProvisionerAlarmsProps extends MonitoredResources {
   /** Age of the oldest queued message that raises an alarm. @default Duration.minutes(5) */
   readonly queueAgeThreshold?: Duration;
   /** Email address notified of every alarm. @default - no topic; alarms are visible in the console only */

@@ -22,6 +22,7 @@ import {
   capacityPercent,
   closeSweepMetric,
   driftMetric,
+  type MonitoredResources,
   tenantEventsCount,
 } from './alarms.ts';
 import type { TenantEventRule } from './tenant-event-rule.ts';
@@ -29,14 +30,8 @@ import type { TenantEventRule } from './tenant-event-rule.ts';
 /** The lifecycle event types the handler reports outcomes for: the domain's own list. */
 export const TENANT_EVENT_TYPES = EVENT_TYPES;
 
-export interface ProvisionerDashboardProps {
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  readonly tenantEventsFunction: lambda.IFunction;
-  readonly reconcileFunction: lambda.IFunction;
-  readonly closeSweepFunction: lambda.IFunction;
-  /** Where the capacity alarm fires, drawn on the capacity chart. @default 80 */
-  readonly capacityAlarmPercent?: number;
+/** `capacityAlarmPercent` is where the capacity alarm fires, drawn on the capacity chart. */
+export interface ProvisionerDashboardProps extends MonitoredResources {
   /** The tenant ledger table, charted for throttles and conditional-write conflicts. */
   readonly ledgerTable: dynamodb.ITable;
   /** The EventBridge route, charted when the stack has one. @default - no route */

@@ -1,5 +1,3 @@
-/** Configuration of the close-sweep function, read from the environment at cold start. */
-import { ruledString } from '../../shared/config/env-fields.ts';
 import { readEnv } from '../../shared/config/read-env.ts';
 import { tableNameProblems } from '../../shared/config/settings.ts';
 import { ENV } from '../../shared/contracts/env-names.ts';

@@ -37,6 +37,8 @@ export interface CliFlags {
   readonly secretPrefix?: string;
   readonly parentSecret?: string;
   readonly ledgerTable?: string;
+  /** `tenants status --summary --limit N`. */
+  readonly limit?: string;
 }
 
 /** How each setting is named in errors: the option first, then the variable. */
@@ -49,9 +51,11 @@ const NAME = {
   friendlyNameTemplate: ENV.friendlyNameTemplate,
   twilioApiBaseUrl: ENV.twilioApiBaseUrl,
   recoveryWindowDays: ENV.secretRecoveryWindowDays,
+  subaccountLimit: `--limit (${ENV.subaccountLimit})`,
 } as const;
 
 const recoveryWindow = INTEGER_SETTINGS.secretRecoveryWindowDays;
+const subaccountLimit = INTEGER_SETTINGS.subaccountLimit;
 
 const schema = z.object({
   [NAME.queueUrl]: z.url({ message: 'must be the queue URL' }).optional(),
@@ -69,6 +73,13 @@ const schema = z.object({
       for (const message of integerProblems(recoveryWindow, value)) ctx.addIssue({ code: 'custom', message });
     })
     .default(recoveryWindow.default),
+  [NAME.subaccountLimit]: z.coerce
+    .number({ message: `must be an integer ${subaccountLimit.min}..${subaccountLimit.max}` })
+    .superRefine((value, ctx) => {
+      for (const message of integerProblems(subaccountLimit, value))
+        ctx.addIssue({ code: 'custom', message });
+    })
+    .default(subaccountLimit.default),
 });
 
 export interface CliConfig {
@@ -82,6 +93,8 @@ export interface CliConfig {
   readonly twilioApiBaseUrl: string;
   /** Only used to tell when a retired secret is deleted for good. */
   readonly secretRecoveryWindowDays: number;
+  /** The main account's subaccount limit (Twilio's default is 1000), for `status --summary`. */
+  readonly subaccountLimit: number;
 }
 
 /** Options win over variables; an empty option or variable counts as unset. */
@@ -98,6 +111,7 @@ export const readCliConfig = (
     [NAME.friendlyNameTemplate]: env[ENV.friendlyNameTemplate],
     [NAME.twilioApiBaseUrl]: env[ENV.twilioApiBaseUrl],
     [NAME.recoveryWindowDays]: env[ENV.secretRecoveryWindowDays],
+    [NAME.subaccountLimit]: flags.limit ?? env[ENV.subaccountLimit],
   });
   return {
     queueUrl: read[NAME.queueUrl],
@@ -108,6 +122,7 @@ export const readCliConfig = (
     friendlyNameTemplate: read[NAME.friendlyNameTemplate],
     twilioApiBaseUrl: read[NAME.twilioApiBaseUrl],
     secretRecoveryWindowDays: read[NAME.recoveryWindowDays],
+    subaccountLimit: read[NAME.subaccountLimit],
   };
 };
 

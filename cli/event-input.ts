@@ -8,7 +8,15 @@ import { messageOf, newTenantEvent, type OutgoingMessage } from '../shared/publi
 import { fifoIdErrors } from '../shared/publishing/sqs-ids.ts';
 import { CliInputError } from './errors.ts';
 
-export const SHORT_EVENT_TYPES = ['created', 'delinquent', 'reinstated', 'churned'] as const;
+/** The event types `tenants send` takes, without their `tenant.` prefix. */
+export const SHORT_EVENT_TYPES = [
+  'created',
+  'delinquent',
+  'reinstated',
+  'churned',
+  'close-due',
+  'credentials-rotation-requested',
+] as const satisfies readonly (TenantEventType extends `tenant.${infer Short}` ? Short : never)[];
 export type ShortEventType = (typeof SHORT_EVENT_TYPES)[number];
 
 export const fullEventType = (type: ShortEventType): TenantEventType => `tenant.${type}`;

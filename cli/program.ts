@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerBackfillCommand } from './commands/backfill.ts';
 import { registerDlqCommand } from './commands/dlq.ts';
+import { registerLifecycleCommands } from './commands/lifecycle.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -15,7 +16,7 @@ export const createProgram = (runtime: CommandRuntime): Command => {
   const { io } = runtime;
   const program = new Command(PROGRAM_NAME)
     .description(
-      'Operate subaccount-provisioner: publish events, backfill, inspect tenants, the DLQ and drift.',
+      'Operate subaccount-provisioner: publish events, close or rotate tenants, backfill, inspect tenants, the DLQ and drift.',
     )
     .exitOverride()
     .configureOutput({
@@ -25,6 +26,7 @@ export const createProgram = (runtime: CommandRuntime): Command => {
     })
     .showHelpAfterError(false);
   registerSendCommand(program, runtime);
+  registerLifecycleCommands(program, runtime);
   registerBackfillCommand(program, runtime);
   registerStatusCommand(program, runtime);
   registerDlqCommand(program, runtime);

@@ -5,6 +5,7 @@ import { requireCliSetting } from '../config.ts';
 import type { CliContext } from '../context.ts';
 import {
   buildTenantEvent,
+  type EventInput,
   fullEventType,
   queueMessageOf,
   SHORT_EVENT_TYPES,
@@ -22,23 +23,13 @@ export interface SendOptions {
   readonly queueUrl?: string;
 }
 
-export const runSend = async (
-  type: ShortEventType,
-  tenantId: string,
-  options: SendOptions,
-  ctx: CliContext,
-  io: CliIo,
-): Promise<number> => {
-  const event = buildTenantEvent(
-    {
-      type: fullEventType(type),
-      tenantId,
-      tenantName: options.name,
-      eventId: options.eventId,
-      occurredAt: options.occurredAt,
-    },
-    io.now(),
-  );
+/**
+ * The one publishing path of every command that sends an event: built and validated against the
+ * contract, checked against SQS's id rules, sent with MessageGroupId = tenantId and
+ * MessageDeduplicationId = eventId, and its eventId and messageId printed.
+ */
+export const publishTenantEvent = async (input: EventInput, ctx: CliContext, io: CliIo): Promise<number> => {
+  const event = buildTenantEvent(input, io.now());
   const message = queueMessageOf(event);
   const queueUrl = requireCliSetting(ctx.config, 'queueUrl');
   const [result] = await publishMessages({ sqs: ctx.sqs(), queueUrl }, [message]);
@@ -48,6 +39,25 @@ export const runSend = async (
   writeLine(io.stdout, `messageId: ${result?.messageId ?? ''}`);
   return EXIT.ok;
 };
+
+export const runSend = (
+  type: ShortEventType,
+  tenantId: string,
+  options: SendOptions,
+  ctx: CliContext,
+  io: CliIo,
+): Promise<number> =>
+  publishTenantEvent(
+    {
+      type: fullEventType(type),
+      tenantId,
+      tenantName: options.name,
+      eventId: options.eventId,
+      occurredAt: options.occurredAt,
+    },
+    ctx,
+    io,
+  );
 
 export const registerSendCommand = (program: Command, runtime: CommandRuntime): void => {
   const command = program

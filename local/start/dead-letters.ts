@@ -16,6 +16,8 @@ import {
   receiveDeadLetters,
   releaseDeadLetters,
 } from '../../cli/dlq/dead-letters.ts';
+import { EVENT_ID_PATTERN } from '../../shared/domain/event.ts';
+import { messageCauseId } from '../../shared/domain/outcome-event.ts';
 
 export interface DeadLetter {
   readonly messageId: string;
@@ -24,6 +26,11 @@ export interface DeadLetter {
   /** `undefined` for a message SQS moved there itself after maxReceiveCount failed receives. */
   readonly errorCode: string | undefined;
   readonly reason: string;
+  /**
+   * The causingEventId its `tenant.event-rejected` outcome can carry: the eventId read from the
+   * body, or `sqs-message:<original messageId>` when none could be read.
+   */
+  readonly causingEventIds: readonly string[];
 }
 
 export interface DeadLetterSnapshot {
@@ -34,11 +41,27 @@ export interface DeadLetterSnapshot {
 /** Long enough to read the whole queue; released explicitly at the end anyway. */
 const HOLD_SECONDS = 60;
 
+/** The top-level eventId of a body that is a JSON object, when it is a valid one. */
+const bodyEventId = (body: string): string[] => {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const eventId =
+      typeof parsed === 'object' && parsed !== null ? (parsed as { eventId?: unknown }).eventId : undefined;
+    return typeof eventId === 'string' && EVENT_ID_PATTERN.test(eventId) ? [eventId] : [];
+  } catch {
+    return [];
+  }
+};
+
 const toDeadLetter = (letter: QueuedDeadLetter): DeadLetter => ({
   messageId: letter.messageId,
   tenantId: letter.tenantId,
   errorCode: letter.errorCode,
   reason: letter.reason ?? "moved by SQS after the source queue's maxReceiveCount receives",
+  causingEventIds: [
+    ...bodyEventId(letter.body),
+    ...(letter.originalMessageId === undefined ? [] : [messageCauseId(letter.originalMessageId)]),
+  ],
 });
 
 export const readDeadLetters = async (sqs: SQSClient, dlqUrl: string): Promise<DeadLetterSnapshot> => {

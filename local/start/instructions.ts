@@ -32,6 +32,39 @@ const endpointLines = (target: Target): string[] => {
   ];
 };
 
+/** `90 s`, `2 min`, `1.5 h`, `7 d`. */
+const duration = (ms: number): string => {
+  const trim = (value: number) => String(Number(value.toFixed(2)));
+  if (ms < 120_000) return `${trim(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${trim(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${trim(ms / 3_600_000)} h`;
+  return `${trim(ms / 86_400_000)} d`;
+};
+
+/** The grace period and key rotation, when the run has them. */
+const lifecycleLines = (target: Target): string[] => {
+  const { churnGraceMs, credentials } = target.lifecycle;
+  const grace =
+    churnGraceMs > 0
+      ? [
+          `With a grace period of ${duration(churnGraceMs)}, a churn suspends the tenant and the close sweep`,
+          `(every few seconds, here) closes it ${duration(churnGraceMs)} later:`,
+          '  npx tenants send churned my-tenant    # tenant.close-scheduled',
+          '  npx tenants status my-tenant          # LEDGER: closing on <date>',
+          '  npx tenants cancel-close my-tenant    # inside the window: active again, or',
+          '  npx tenants close-now my-tenant       # close it now',
+        ]
+      : [];
+  const keys =
+    credentials === 'auth-token'
+      ? []
+      : [
+          `Tenant secrets hold ${credentials === 'both' ? 'an auth token and ' : ''}an API key:`,
+          '  npx tenants rotate my-tenant          # a new key, then the old one deleted',
+        ];
+  return [grace, keys].flatMap((block) => (block.length === 0 ? [] : ['', ...block]));
+};
+
 const operatorCliLines = (env: Record<string, string>): string[] => [
   'Send more events with the operator CLI:',
   `  ${prefixed(assignments(env, SEND_VARIABLES), 'npx tenants send created my-tenant --name "My Tenant"')}`,
@@ -41,6 +74,7 @@ const operatorCliLines = (env: Record<string, string>): string[] => [
     .map(([name, value]) => `${name}=${quote(value)}`)
     .join(' \\\n    ')}`,
   '  npx tenants status',
+  '  npx tenants status --summary',
   '  npx tenants dlq list',
 ];
 
@@ -78,6 +112,7 @@ export const formatInstructions = (target: Target, now: Date = new Date()): stri
     ...endpointLines(target),
     '',
     ...operatorCliLines(target.shellEnv),
+    ...lifecycleLines(target),
     '',
     ...awsCliLines(target, now),
     '',

@@ -21,12 +21,22 @@ export const writeReportJson = (path: string, entries: readonly ReportEntry[]): 
   writeFile(path, `${JSON.stringify(entries, null, 2)}\n`);
 
 /**
- * Every account the emulator holds and every token it ever issued, so a test can prove none of
- * them reached the terminal. Emulator tokens only, and only when asked for; owner-only file.
+ * Every account the emulator holds and every token and API key secret it ever issued, so a test
+ * can prove none of them reached the terminal. Emulator credentials only, and only when asked
+ * for; owner-only file.
  */
 export const writeEmulatorDump = (path: string, emulator: TwilioEmulator): Promise<void> =>
   writeFile(
     path,
-    `${JSON.stringify({ accounts: emulator.accounts(), issuedAuthTokens: emulator.issuedAuthTokens() }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        accounts: emulator.accounts(),
+        issuedAuthTokens: emulator.issuedAuthTokens(),
+        // The auth tokens and the secret of every API key the emulator issued.
+        issuedSecrets: emulator.issuedSecrets(),
+      },
+      null,
+      2,
+    )}\n`,
     { mode: 0o600 },
   );

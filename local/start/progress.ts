@@ -1,8 +1,16 @@
-/** One stderr line whenever the counts move: published, processed (deleted), dead-lettered. */
+/**
+ * Progress of a replay on stderr: published, processed (deleted), dead-lettered, and how many
+ * records the function holds right now. One line per tick at most, and only when a count moved:
+ * publishing a file takes a few milliseconds per SendMessageBatch, so printing per batch would
+ * print several lines before the first invocation could even end, all saying "processed 0".
+ * Records received but not yet settled (a cold start, a slow call) show as "in the function".
+ */
 export interface ProgressSources {
   readonly write: (line: string) => void;
   /** Records the function has finished with (succeeded or dead-lettered), from the runner's stats. */
   readonly processed: () => number;
+  /** Records the function has received and not yet settled. */
+  readonly inFlight?: () => number;
   /** Messages in the DLQ. */
   readonly deadLettered: () => Promise<number>;
   readonly intervalMs?: number;
@@ -14,12 +22,28 @@ export interface Progress {
   stop(): Promise<void>;
 }
 
+const DEFAULT_INTERVAL_MS = 250;
+
+export const formatProgress = (counts: {
+  readonly published: number;
+  readonly processed: number;
+  readonly deadLettered: number;
+  readonly inFlight: number;
+}): string =>
+  `published ${counts.published}, processed ${counts.processed}, dead-lettered ${counts.deadLettered}` +
+  (counts.inFlight > 0 ? ` (${counts.inFlight} in the function)` : '');
+
 export const startProgress = (sources: ProgressSources): Progress => {
   let published = 0;
   let deadLettered = 0;
   let last = '';
   const print = () => {
-    const line = `published ${published}, processed ${sources.processed()}, dead-lettered ${deadLettered}`;
+    const line = formatProgress({
+      published,
+      processed: sources.processed(),
+      deadLettered,
+      inFlight: sources.inFlight?.() ?? 0,
+    });
     if (line !== last) sources.write(line);
     last = line;
   };
@@ -32,13 +56,18 @@ export const startProgress = (sources: ProgressSources): Progress => {
     print();
   };
   let ticking: Promise<void> = Promise.resolve();
+  let busy = false;
   const timer = setInterval(() => {
-    ticking = ticking.then(refresh);
-  }, sources.intervalMs ?? 250);
+    // A slow DLQ read never queues up ticks behind it.
+    if (busy) return;
+    busy = true;
+    ticking = refresh().finally(() => {
+      busy = false;
+    });
+  }, sources.intervalMs ?? DEFAULT_INTERVAL_MS);
   return {
     published: (count) => {
       published += count;
-      print();
     },
     stop: async () => {
       clearInterval(timer);

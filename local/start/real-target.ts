@@ -89,6 +89,14 @@ export const createRealTarget = async (env: Env = process.env): Promise<Target> 
       { label: 'Dead-letter queue', url: config.DEAD_LETTER_QUEUE_URL },
     ],
     twilioEmulator: undefined,
+    // The deployed close sweep closes due tenants; outcome events go to the deployed bus.
+    ledger: undefined,
+    outcomes: undefined,
+    outcomeBus: config.OUTCOME_EVENT_BUS,
+    lifecycle: {
+      churnGraceMs: Math.round(config.CHURN_GRACE_DAYS * 86_400_000),
+      credentials: config.TENANT_CREDENTIALS,
+    },
     stop: async () => {
       sqs.destroy();
       secretsClient.destroy();

@@ -25,6 +25,7 @@ export const replay = async (
   const progress = startProgress({
     write: log,
     processed: () => worker.stats().succeeded,
+    inFlight: () => worker.stats().inFlight,
     deadLettered: () => approximateDepth(target.sqs, target.dlqUrl),
   });
   let drainError: DrainTimeoutError | undefined;

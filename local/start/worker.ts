@@ -1,7 +1,8 @@
 /**
  * The tenant-events function behind the local event source: the real Lambda entry module
- * (functions/tenant-events/handler.ts), imported in isolated execution environments exactly as
- * deployed, configured only through its environment.
+ * (functions/tenant-events/handler.ts), bundled with the stack's esbuild options as CDK ships it
+ * (local/bundle, once per content) and imported in isolated execution environments exactly as
+ * deployed, configured only through its environment. `--from-source` runs the TypeScript instead.
  */
 import { fileURLToPath } from 'node:url';
 import { type EventSourceRunner, startEventSourceRunner } from '../runner/index.ts';
@@ -24,7 +25,12 @@ const quietByDefault = (env: NodeJS.ProcessEnv): Record<string, string> => ({
   POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
 });
 
-export const startWorker = (target: Target): Promise<EventSourceRunner> =>
+export interface WorkerChoice {
+  /** Run the sources through tsx; otherwise the runner's default (the bundle, or LOCAL_RUNNER_SOURCE). */
+  readonly fromSource?: boolean;
+}
+
+export const startWorker = (target: Target, choice: WorkerChoice = {}): Promise<EventSourceRunner> =>
   startEventSourceRunner({
     sqs: target.sqs,
     queueUrl: target.queueUrl,
@@ -35,6 +41,7 @@ export const startWorker = (target: Target): Promise<EventSourceRunner> =>
     handlerModule: {
       path: HANDLER_MODULE,
       exportName: 'handler',
+      ...(choice.fromSource === true ? { mode: 'source' as const } : {}),
       env: { ...quietByDefault(process.env), ...target.handlerEnv },
     },
   });

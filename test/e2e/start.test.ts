@@ -191,6 +191,7 @@ describe('npm start -- --once --events FILE', () => {
           secretStored: false,
           tokenValid: null,
           deadLetter: null,
+          outcomes: [],
         },
         expect.objectContaining({
           tenantId: 'solid',

@@ -32,12 +32,25 @@ describe('tenants status', () => {
     expect(run.code).toBe(0);
     const [header, row, ...rest] = run.stdout.trim().split('\n');
     expect(rest).toEqual([]);
-    expect(header?.split(/\s{2,}/)).toEqual(['TENANT', 'SUBACCOUNT', 'TWILIO', 'SECRET', 'LAST EVENT', 'AT']);
+    expect(header?.split(/\s{2,}/)).toEqual([
+      'TENANT',
+      'SUBACCOUNT',
+      'TWILIO',
+      'LEDGER',
+      'WATERMARK',
+      'SECRET',
+      'CREDENTIAL',
+      'LAST EVENT',
+      'AT',
+    ]);
     expect(row?.split(/\s{2,}/)).toEqual([
       'acme',
       sidOf('acme'),
       'active',
+      'active',
+      '2026-11-01T00:01:00.000000000Z',
       'stored',
+      'auth token',
       'evt-acme-created',
       '2026-11-01T00:01:00.000Z',
     ]);
@@ -62,16 +75,25 @@ describe('tenants status', () => {
       secret: 'stored',
       lifecycle: 'suspended',
       lastEventId: 'evt-globex-delinquent',
+      ledger: { state: 'suspended', watermark: '2026-11-01T00:02:00.000000000Z' },
     });
+    expect(statuses[1].apiKeySid).toBeUndefined();
     const gone = statuses[2];
-    expect(gone).toMatchObject({ twilioStatus: 'closed', secret: 'retired', lifecycle: 'closed' });
+    expect(gone).toMatchObject({
+      twilioStatus: 'closed',
+      secret: 'retired',
+      lifecycle: 'closed',
+      ledger: { state: 'closed' },
+    });
     // The default recovery window (30 days) after the secret was scheduled for deletion.
     expect(Date.parse(gone.deletionAfter) - Date.parse(gone.retiredAt)).toBe(30 * 86_400_000);
     expectNoToken(run.stdout);
 
     const table = await runTenants(['status'], cli.env);
     expect(table.stdout).toMatch(
-      new RegExp(`gone\\s+${sidOf('gone')}\\s+closed\\s+retired \\(deleted after \\d{4}-\\d\\d-\\d\\d\\)`),
+      new RegExp(
+        `gone\\s+${sidOf('gone')}\\s+closed\\s+closed\\s+\\S+\\s+retired \\(deleted after \\d{4}-\\d\\d-\\d\\d\\)\\s+-\\s`,
+      ),
     );
   });
 

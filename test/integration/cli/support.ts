@@ -95,9 +95,16 @@ export const runTenantsProcess = (argv: readonly string[], env: Record<string, s
     );
   });
 
-/** Applies events with the real processor, as the function would (one batch). */
-export const applyEvents = async (cli: CliCloud, events: readonly TenantEvent[]): Promise<void> => {
-  const app = createTenantEventsApp(readTenantEventsConfig(cli.env), {
+/**
+ * Applies events with the real processor, as the function would (one batch). `env` overrides the
+ * function's configuration, e.g. `CHURN_GRACE_DAYS` or `TENANT_CREDENTIALS`.
+ */
+export const applyEvents = async (
+  cli: CliCloud,
+  events: readonly TenantEvent[],
+  env: Record<string, string> = {},
+): Promise<void> => {
+  const app = createTenantEventsApp(readTenantEventsConfig({ ...cli.env, ...env }), {
     secretsClient: cli.cloud.secretsClient,
     sqsClient: cli.cloud.sqs.client,
     dynamoDbClient: cli.cloud.dynamodb.client,

@@ -1,0 +1,206 @@
+/**
+ * `npm start -- --once --churn-grace 3s --events FILE`: a churn suspends the tenant and schedules
+ * its close; the close sweep, run locally, queues `tenant.close-due` once the grace period is
+ * over, and the function closes the subaccount. The run waits for that close, judges the final
+ * state with the grace period in the model (a churn cancelled inside the window stays active), and
+ * reports the outcomes: tenant.close-scheduled, then tenant.closed. Also the same with API keys
+ * (`--tenant-credentials api-key`): keys are checked and rotated, and never printed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const RUN_TIMEOUT_MS = 120_000;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface ReportEntry {
+  tenantId: string | null;
+  accountSid: string | null;
+  status: string | null;
+  secretStored: boolean;
+  tokenValid: boolean | null;
+  deadLetter: string[] | null;
+  outcomes: Array<{ type: string; eventId: string }> | null;
+}
+
+interface EmulatorDump {
+  accounts: Array<{ sid: string; friendly_name: string; status: string }>;
+  issuedSecrets: string[];
+}
+
+const isolatedEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !name.startsWith('AWS_') &&
+        !/^(TENANT_EVENTS_QUEUE_URL|DEAD_LETTER_QUEUE_URL|SECRET_PREFIX|PARENT_CREDENTIALS_SECRET|TWILIO_API_BASE_URL|OUTCOME_EVENT_BUS|CHURN_GRACE_DAYS|TENANT_CREDENTIALS)$/.test(
+          name,
+        ),
+    ),
+  );
+
+const npmStart = (args: string[]): Promise<Run> =>
+  new Promise((done, fail) => {
+    const child = spawn(TSX, ['local/start/main.ts', ...args], { cwd: ROOT, env: isolatedEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+
+/** Lines dated just before now, so the 3 s grace period ends while the run is waiting. */
+const eventsFile = (dir: string, events: ReadonlyArray<[string, string]>): string => {
+  const start = Date.now() - events.length * 10;
+  const lines = events.map(([type, tenantId], index) =>
+    JSON.stringify({
+      type,
+      tenantId,
+      eventId: `evt-${tenantId}-${index}`,
+      occurredAt: new Date(start + index * 10).toISOString(),
+      version: 1,
+    }),
+  );
+  const file = join(dir, 'events.jsonl');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+};
+
+describe('npm start -- --once --churn-grace 3s', () => {
+  let dir: string;
+  let run: Run;
+  let report: ReportEntry[];
+  let elapsedMs: number;
+  const entry = (tenantId: string) => report.find((row) => row.tenantId === tenantId);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'npm-start-grace-'));
+    const file = eventsFile(dir, [
+      ['tenant.created', 'leaving'],
+      ['tenant.churned', 'leaving'],
+      ['tenant.created', 'staying'],
+      ['tenant.churned', 'staying'],
+      ['tenant.reinstated', 'staying'],
+      ['tenant.created', 'steady'],
+    ]);
+    const reportFile = join(dir, 'report.json');
+    const started = Date.now();
+    run = await npmStart(['--once', '--churn-grace', '3s', '--events', file, '--report-json', reportFile]);
+    elapsedMs = Date.now() - started;
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
+  }, RUN_TIMEOUT_MS);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0: the model, told the grace period, expects the close the sweep made', () => {
+    expect(run.stderr).toContain('every tenant reached the state its 6 lines imply');
+    expect(run.stderr).not.toContain('MISMATCH');
+    expect(run.code).toBe(0);
+  });
+
+  it('closes the churned tenant once its grace period is over, through the sweep', () => {
+    expect(entry('leaving')).toMatchObject({ status: 'closed', secretStored: false, tokenValid: null });
+    expect(run.stderr).toContain('close sweep: waiting for a close due at');
+    expect(run.stderr).toContain('close sweep: queued tenant.close-due for leaving');
+    // It waited for the grace period, not for the 60 s timeout.
+    expect(elapsedMs).toBeGreaterThan(3_000);
+    expect(elapsedMs).toBeLessThan(60_000);
+  });
+
+  it("reports tenant.close-scheduled, then tenant.closed caused by the sweep's close-due event", () => {
+    const outcomes = entry('leaving')?.outcomes ?? [];
+    expect(outcomes.map((outcome) => outcome.type)).toEqual([
+      'tenant.provisioned',
+      'tenant.close-scheduled',
+      'tenant.closed',
+    ]);
+    expect(outcomes[1]?.eventId).toBe('evt-leaving-1');
+    expect(outcomes[2]?.eventId).toMatch(/^close-due:leaving:\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    expect(run.stdout).toMatch(
+      /^\s+tenant\.close-scheduled\s+evt-leaving-1\n\s+tenant\.closed\s+close-due:leaving:/m,
+    );
+  });
+
+  it('keeps the tenant reinstated inside its window on the same subaccount, active', () => {
+    expect(entry('staying')).toMatchObject({ status: 'active', secretStored: true, tokenValid: true });
+    expect(entry('staying')?.outcomes?.map((outcome) => outcome.type)).toEqual([
+      'tenant.provisioned',
+      'tenant.close-scheduled',
+      'tenant.reactivated',
+    ]);
+    expect(entry('steady')).toMatchObject({
+      status: 'active',
+      outcomes: [{ type: 'tenant.provisioned', eventId: 'evt-steady-5' }],
+    });
+  });
+});
+
+describe('npm start -- --once --tenant-credentials api-key', () => {
+  let dir: string;
+  let run: Run;
+  let report: ReportEntry[];
+  let dump: EmulatorDump;
+  const entry = (tenantId: string) => report.find((row) => row.tenantId === tenantId);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'npm-start-keys-'));
+    const file = eventsFile(dir, [
+      ['tenant.created', 'keyed'],
+      ['tenant.credentials-rotation-requested', 'keyed'],
+      ['tenant.created', 'paused'],
+      ['tenant.delinquent', 'paused'],
+      ['tenant.created', 'gone'],
+      ['tenant.churned', 'gone'],
+    ]);
+    const reportFile = join(dir, 'report.json');
+    const dumpFile = join(dir, 'emulator.json');
+    run = await npmStart([
+      '--once',
+      '--tenant-credentials',
+      'api-key',
+      '--events',
+      file,
+      '--report-json',
+      reportFile,
+      '--debug-emulator-dump',
+      dumpFile,
+    ]);
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
+    dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as EmulatorDump;
+  }, RUN_TIMEOUT_MS);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("exits 0 with every stored key working, the suspended tenant's too", () => {
+    expect(run.stderr).toContain('every tenant reached the state its 6 lines imply');
+    expect(run.code).toBe(0);
+    expect(entry('keyed')).toMatchObject({ status: 'active', secretStored: true, tokenValid: true });
+    expect(entry('paused')).toMatchObject({ status: 'suspended', secretStored: true, tokenValid: true });
+    expect(entry('gone')).toMatchObject({ status: 'closed', secretStored: false });
+    expect(entry('keyed')?.outcomes?.map((outcome) => outcome.type)).toEqual([
+      'tenant.provisioned',
+      'tenant.credentials-rotated',
+    ]);
+  });
+
+  it('never prints a key secret or a token', () => {
+    const printed = `${run.stdout}\n${run.stderr}\n${JSON.stringify(report)}`;
+    // The main token, the subaccounts' tokens, and both keys of "keyed" (the rotated one too).
+    expect(dump.issuedSecrets.length).toBeGreaterThan(5);
+    for (const secret of dump.issuedSecrets) expect(printed.includes(secret)).toBe(false);
+  });
+});

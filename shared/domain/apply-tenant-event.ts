@@ -526,15 +526,20 @@ export const applyTenantEvent = async (
   // A created event almost always needs the FriendlyName lookup, which depends on nothing the
   // lease returns: both go out together, saving a round trip on every signup. Its failure
   // surfaces where it is awaited, or nowhere if unused.
-  const lookup = event.type === 'tenant.created' ? findLive({ event, deps, call }) : undefined;
+  const signup = event.type === 'tenant.created';
+  const lookup = signup ? findLive({ event, deps, call }) : undefined;
   lookup?.catch(() => {});
+  // A signup is usually a tenant the ledger has never seen, which the secret may still know
+  // (provisioned before the ledger): that read goes out with the lease too. A replay pays it for nothing.
+  const secretRecord = signup ? deps.vault.describe(event.tenantId) : undefined;
+  secretRecord?.catch(() => {});
   const taken = await deps.ledger.acquire(event.tenantId, attempt.owner, attempt.leaseExpiresAt, startedAt);
   if (!taken.acquired) throw new TenantBusyError(event.tenantId, taken.heldUntil);
   const { lease, entry } = taken;
   try {
     let state = entry.state;
     if (state === undefined) {
-      const record = await deps.vault.describe(event.tenantId);
+      const record = await (secretRecord ?? deps.vault.describe(event.tenantId));
       state = record === undefined ? undefined : adoptedState(record);
     }
     const step: Step = { event, entry, state, lease, deps, call, now, lookup };

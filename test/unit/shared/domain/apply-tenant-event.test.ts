@@ -56,6 +56,19 @@ const stateOf = (tenantId: string) => ledger.items.get(tenantId)?.entry.state;
 const live = () => [...gateway.accounts.values()].filter((a) => a.status !== 'closed');
 
 describe('tenant.created', () => {
+  it('reads the secret for adoption while it takes the lease, not after', async () => {
+    let describedBeforeLeaseTaken = false;
+    const acquire = ledger.acquire;
+    ledger.acquire = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      describedBeforeLeaseTaken = vault.calls.includes('describe');
+      return acquire(...args);
+    };
+    await apply(tenantEvent('tenant.created', 'parallel-describe', { at: 1 }));
+    expect(describedBeforeLeaseTaken).toBe(true);
+    expect(vault.calls.filter((c) => c === 'describe')).toHaveLength(1);
+  });
+
   it('looks the subaccount up while it takes the lease, not after', async () => {
     let lookupStartedBeforeLeaseTaken = false;
     const acquire = ledger.acquire;
@@ -108,9 +121,10 @@ describe('tenant.created', () => {
     vault.calls = [];
     ledger.calls = [];
     expect(await apply(event)).toMatchObject({ kind: 'noop', note: 'replay of an applied event' });
-    // Only reads: the FriendlyName lookup goes out alongside the lease for every created.
+    // Only reads: the FriendlyName lookup and the adoption read go out alongside the lease for
+    // every created.
     expect(gateway.calls).toEqual(['list']);
-    expect(vault.calls).toEqual([]);
+    expect(vault.calls).toEqual(['describe']);
     expect(ledger.calls).toEqual(['acquire', 'release']);
     expect(live()).toHaveLength(1);
   });

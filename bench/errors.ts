@@ -1,18 +1,6 @@
 /** Errors of the benchmark: each says which measurement could not be taken and why. */
 import { ProvisionerError } from '../shared/errors.ts';
 
-/** The CDK bundling options use a setting this benchmark cannot reproduce with esbuild alone. */
-export class UnsupportedBundlingOptionError extends ProvisionerError {
-  readonly code = 'BENCH_UNSUPPORTED_BUNDLING_OPTION';
-
-  constructor(option: string) {
-    super(`the function's bundling option "${option}" is not reproduced by bench/bundle.ts`, {
-      retryable: false,
-      context: { option },
-    });
-  }
-}
-
 /** A measured run did not do the work it was meant to measure (the figure would be meaningless). */
 export class BenchRunError extends ProvisionerError {
   readonly code = 'BENCH_RUN_FAILED';

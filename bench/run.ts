@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: every measurement in one run against one local cloud, written to
  * bench/results.json and printed as a table. `--quick` takes fewer samples and writes to
- * bench/.build/results.quick.json instead, to check the benchmark itself works.
+ * bench/.build/results.quick.json instead, to check the benchmark itself works. The `scale` key
+ * of results.json belongs to `npm run bench:scale` (bench/scale.ts) and is kept as it is.
  * What each figure means and how it is taken: docs/performance.md.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalCloud } from '../local/cloud.ts';
 import { type BatchResult, measureBatch } from './batch.ts';
@@ -84,7 +86,7 @@ const main = async (): Promise<void> => {
       measureImportCosts(deployedFunctionEnv(cloud), { repetitions: SETTINGS.importRepetitions }),
     );
     const throughput = await step('throughput', () =>
-      measureThroughput(cloud, bundles.handler, { events: SETTINGS.throughputEvents }),
+      measureThroughput(bundles.handler, { events: SETTINGS.throughputEvents }),
     );
     const results: BenchResults = {
       generatedAt: new Date().toISOString(),
@@ -96,12 +98,18 @@ const main = async (): Promise<void> => {
       batch,
       callsPerEvent,
       throughput,
-      targets: checkTargets({ coldStart, batch, callsPerEvent }),
+      targets: checkTargets({ coldStart, batch, callsPerEvent, throughput }),
     };
     const file = quick
-      ? `${BUILD_DIR}results.quick.json`
+      ? join(BUILD_DIR, 'results.quick.json')
       : fileURLToPath(new URL('./results.json', import.meta.url));
-    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+    // `npm run bench:scale` writes its own key into the same file; a run of this one keeps it.
+    const previous = await readFile(file, 'utf8').then(
+      (text) => JSON.parse(text) as { scale?: unknown },
+      () => ({}) as { scale?: unknown },
+    );
+    const written = previous.scale === undefined ? results : { ...results, scale: previous.scale };
+    await writeFile(file, `${JSON.stringify(written, null, 2)}\n`);
     process.stdout.write(`${formatResults(results)}\n\nWritten to ${file}\n`);
   } finally {
     await cloud.stop();

@@ -72,8 +72,9 @@ export const formatResults = (results: BenchResults): string => {
       ...[throughput.c1, throughput.c5].map((run): [string, string, string] => [
         `maxConcurrency ${run.maxConcurrency}`,
         `${run.eventsPerSecond.toFixed(1)} events/s`,
-        `peak RSS ${run.peakRssMiB} MiB, ${run.coldStarts} cold starts, ${run.redeliveredRecords} redelivered`,
+        `peak RSS ${run.peakRssMiB} MiB, ${run.cpuMsPerEvent} ms CPU/event, ${run.coldStarts} cold starts, ${run.redeliveredRecords} redelivered`,
       ]),
+      ['speedup 5 vs 1', throughput.speedupC5VsC1.toFixed(2)],
     ]),
     render(
       'Targets',

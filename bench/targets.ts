@@ -2,6 +2,7 @@
 import type { BatchResult } from './batch.ts';
 import type { CallsPerEventResult } from './calls-per-event.ts';
 import type { ColdStartResult } from './cold-start.ts';
+import type { ThroughputResult } from './throughput.ts';
 
 export interface TargetCheck {
   readonly target: string;
@@ -15,6 +16,7 @@ export const checkTargets = (figures: {
   coldStart: ColdStartResult;
   batch: BatchResult;
   callsPerEvent: CallsPerEventResult;
+  throughput: ThroughputResult;
 }): Record<string, TargetCheck> => {
   const offMinimum = HAPPY_PATH.filter((type) => !figures.callsPerEvent[type].atMinimum);
   return {
@@ -28,6 +30,16 @@ export const checkTargets = (figures: {
       target: 'every happy-path event at the stated minimum',
       value: offMinimum.length === 0 ? 'all at minimum' : `above minimum: ${offMinimum.join(', ')}`,
       met: offMinimum.length === 0,
+    },
+    'throughput.speedupC5VsC1': {
+      target: '>= 1 (5 environments no slower than 1)',
+      value: figures.throughput.speedupC5VsC1,
+      met: figures.throughput.speedupC5VsC1 >= 1,
+    },
+    'throughput.c5.peakRssMiB': {
+      target: '<= 300',
+      value: figures.throughput.c5.peakRssMiB,
+      met: figures.throughput.c5.peakRssMiB <= 300,
     },
   };
 };

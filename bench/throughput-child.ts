@@ -7,7 +7,8 @@
  */
 import { writeSync } from 'node:fs';
 import { type InvocationReport, startEventSourceRunner } from '../local/runner/index.ts';
-import { createLocalSqsClient } from '../local/sqs/index.ts';
+// The client alone: the SQS server (fauxqs) runs in the benchmark process, not here.
+import { createLocalSqsClient } from '../local/sqs/sqs-client.ts';
 
 export interface ThroughputChildSettings {
   readonly sqsEndpoint: string;
@@ -30,10 +31,12 @@ export interface ThroughputChildReport {
     invocations: number;
     coldStarts: number;
   };
-  /** RSS before the runner started (Node, tsx, the runner's modules). */
+  /** RSS before the runner started (Node and the runner's modules). */
   readonly baselineRssBytes: number;
   /** Highest RSS of this process over its life (getrusage). */
   readonly maxRssBytes: number;
+  /** CPU time (user + system) of this process, every thread, from start to drained. */
+  readonly cpuMs: number;
   /** Invocations that did not succeed whole: their outcome and error, for the report. */
   readonly problems: ReadonlyArray<
     Pick<InvocationReport, 'outcome' | 'error' | 'coldStart'> & { failed: number }
@@ -46,6 +49,7 @@ const baselineRssBytes = process.memoryUsage.rss();
 
 const problems: ThroughputChildReport['problems'][number][] = [];
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const runner = await startEventSourceRunner({
   sqs,
   queueUrl: settings.queueUrl,
@@ -62,6 +66,7 @@ const runner = await startEventSourceRunner({
 });
 await runner.drained({ timeoutMs: settings.drainTimeoutMs });
 const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuAtStart);
 const stats = runner.stats();
 await runner.stop();
 sqs.destroy();
@@ -72,6 +77,7 @@ const report: ThroughputChildReport = {
   baselineRssBytes,
   // resourceUsage reports kibibytes.
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  cpuMs: (cpu.user + cpu.system) / 1000,
   problems,
 };
 writeSync(3, JSON.stringify(report));

@@ -2,15 +2,16 @@
  * Sustained throughput: 1,000 `tenant.created` events (fresh tenants) are queued, then the local
  * event-source runner drains them through the shipped bundle with 1 and with 5 concurrent
  * execution environments, as the SQS event source mapping would with that maximum concurrency.
- * The runner and its handlers run in a child process, so their peak RSS is measured apart from
- * the emulators in this one.
+ * The runner and its handlers run in a child process of plain Node (bench/child-bundle.ts), so
+ * their peak RSS is measured apart from the emulators in this one, and without tsx.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../infra/paths.ts';
-import type { LocalCloud } from '../local/cloud.ts';
+import { type LocalCloud, startLocalCloud } from '../local/cloud.ts';
 import { publishEvents } from '../shared/publishing/publisher.ts';
 import type { BundledFunction } from './bundle.ts';
+import { bundleChild } from './child-bundle.ts';
 import { BenchRunError } from './errors.ts';
 import { freshTenantId, tenantEvents } from './events.ts';
 import { deployedFunctionEnv, FUNCTION_TIMEOUT_MS } from './lambda-env.ts';
@@ -31,6 +32,10 @@ export interface ThroughputRun {
   readonly firstProblem: string | undefined;
   readonly peakRssMiB: number;
   readonly baselineRssMiB: number;
+  /** CPU time of the runner process (all its threads) per event, cold starts included. */
+  readonly cpuMsPerEvent: number;
+  /** That CPU time over the elapsed time: 1 is one CPU kept busy. */
+  readonly cpuShare: number;
 }
 
 export interface ThroughputResult {
@@ -41,11 +46,23 @@ export interface ThroughputResult {
   readonly peakRssMiB: number;
 }
 
-const runChild = (settings: ThroughputChildSettings, env: Record<string, string>) =>
-  new Promise<ThroughputChildReport>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(settings)], {
+let childFile: Promise<string> | undefined;
+
+/** The child script, built once per benchmark run. */
+export const throughputChild = (): Promise<string> => {
+  childFile ??= bundleChild('throughput-child', CHILD);
+  return childFile;
+};
+
+const runChild = async (settings: ThroughputChildSettings, env: Record<string, string>) => {
+  const file = await throughputChild();
+  return new Promise<ThroughputChildReport>((resolve, reject) => {
+    const child = spawn(process.execPath, [file, JSON.stringify(settings)], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     const report: Buffer[] = [];
@@ -64,6 +81,7 @@ const runChild = (settings: ThroughputChildSettings, env: Record<string, string>
       resolve(JSON.parse(text) as ThroughputChildReport);
     });
   });
+};
 
 const describeProblem = (problem: ThroughputChildReport['problems'][number]): string =>
   `${problem.outcome}${problem.coldStart ? ' (cold start)' : ''}: ${problem.error?.type ?? ''} ${problem.error?.message ?? ''}`.trim();
@@ -76,6 +94,24 @@ const queueEvents = async (cloud: LocalCloud, count: number): Promise<void> => {
   const results = await publishEvents({ sqs: cloud.sqs.client, queueUrl: cloud.sqs.queueUrl }, events);
   const refused = results.filter((result) => result.error !== undefined).length;
   if (refused > 0) throw new BenchRunError('throughput', `${refused} event(s) could not be queued`);
+};
+
+/**
+ * One run against a local cloud of its own: the emulators' work grows with what they hold (a
+ * FriendlyName list reads every account), so a run after another would be measured against a
+ * fuller Twilio, Secrets Manager and ledger than the one before it.
+ */
+export const runThroughputAt = async (
+  bundle: BundledFunction,
+  events: number,
+  maxConcurrency: number,
+): Promise<ThroughputRun> => {
+  const cloud = await startLocalCloud({ twilio: { subaccountLimit: events + 1_000 } });
+  try {
+    return await runAt(cloud, bundle, events, maxConcurrency);
+  } finally {
+    await cloud.stop();
+  }
 };
 
 const runAt = async (
@@ -118,16 +154,17 @@ const runAt = async (
     firstProblem: report.problems[0] === undefined ? undefined : describeProblem(report.problems[0]),
     peakRssMiB: mib(report.maxRssBytes),
     baselineRssMiB: mib(report.baselineRssBytes),
+    cpuMsPerEvent: round(report.cpuMs / events, 2),
+    cpuShare: round(report.cpuMs / report.elapsedMs, 2),
   };
 };
 
 export const measureThroughput = async (
-  cloud: LocalCloud,
   bundle: BundledFunction,
   options: { events: number },
 ): Promise<ThroughputResult> => {
-  const c1 = await runAt(cloud, bundle, options.events, 1);
-  const c5 = await runAt(cloud, bundle, options.events, 5);
+  const c1 = await runThroughputAt(bundle, options.events, 1);
+  const c5 = await runThroughputAt(bundle, options.events, 5);
   return {
     c1,
     c5,

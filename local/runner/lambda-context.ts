@@ -1,36 +1,6 @@
-import type { Context } from 'aws-lambda';
-
-/**
- * Everything a Lambda `Context` holds, as plain data, so it can cross into a worker thread and be
- * rebuilt there (functions cannot be posted between threads).
- */
-export interface ContextInit {
-  awsRequestId: string;
-  functionName: string;
-  functionVersion: string;
-  invokedFunctionArn: string;
-  memoryLimitInMB: string;
-  logGroupName: string;
-  logStreamName: string;
-  /** Epoch ms at which the function times out. */
-  deadlineMs: number;
-}
-
-export const createLambdaContext = (init: ContextInit): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: init.functionName,
-  functionVersion: init.functionVersion,
-  invokedFunctionArn: init.invokedFunctionArn,
-  memoryLimitInMB: init.memoryLimitInMB,
-  awsRequestId: init.awsRequestId,
-  logGroupName: init.logGroupName,
-  logStreamName: init.logStreamName,
-  getRemainingTimeInMillis: () => Math.max(0, init.deadlineMs - Date.now()),
-  // The callback-era completion methods are deprecated and ignored for async handlers.
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-});
+// The context object is built in the execution environment's runtime too, which is plain
+// JavaScript (so that an environment running a bundle loads no TypeScript loader): one definition.
+export { type ContextInit, createLambdaContext } from './execution/runtime-support.mjs';
 
 export interface FunctionIdentity {
   functionName: string;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { RunnerOptionError } from './errors.ts';
@@ -9,13 +8,28 @@ import type { InvocationReport } from './report.ts';
 // biome-ignore lint/suspicious/noConfusingVoidType: Lambda handlers may resolve with nothing.
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
+/**
+ * How a handler module's source becomes the code an execution environment runs:
+ * - `bundle` (the default): a TypeScript entry is bundled exactly as CDK ships it (the stack's
+ *   esbuild options, local/bundle), once per content, and the environment imports that bundle
+ *   with source maps on, as the deployed function does; a `.js` / `.mjs` file is taken as an
+ *   already built bundle and imported as it is. No TypeScript loader runs in the environment.
+ * - `source`: the file itself, TypeScript loaded through tsx, for debugging the sources.
+ */
+export type HandlerModuleMode = 'bundle' | 'source';
+
+/** Set to 1 (or true) to make `source` the default mode (an explicit `mode` still wins). */
+export const SOURCE_MODE_ENV = 'LOCAL_RUNNER_SOURCE';
+
 export interface HandlerModuleOptions {
-  /** File of the handler module (absolute, or relative to the working directory); `.ts` is loaded through tsx. */
+  /** File of the handler module (absolute, or relative to the working directory). */
   path: string;
   /** Named export holding the handler (default `handler`). */
   exportName?: string;
   /** Environment of the execution environment, merged over `process.env`. */
   env?: Record<string, string>;
+  /** Default `bundle`, or `source` when LOCAL_RUNNER_SOURCE=1 is set in the runner's environment. */
+  mode?: HandlerModuleMode;
 }
 
 interface CommonRunnerOptions {
@@ -50,7 +64,14 @@ export type EventSourceRunnerOptions = CommonRunnerOptions &
 
 export type HandlerSource =
   | { kind: 'in-process'; handler: SqsBatchHandler }
-  | { kind: 'module'; moduleUrl: string; exportName: string; env: Record<string, string> };
+  | {
+      kind: 'module';
+      /** Absolute path of the module as given (a TypeScript entry, or a built bundle). */
+      file: string;
+      mode: HandlerModuleMode;
+      exportName: string;
+      env: Record<string, string>;
+    };
 
 export interface ResolvedRunnerOptions {
   sqs: SQSClient;
@@ -129,7 +150,16 @@ const resolveHandlerSource = (options: EventSourceRunnerOptions): HandlerSource 
   if (!existsSync(file)) throw new RunnerOptionError('handlerModule.path', `no file at ${file}`);
   const exportName = module.exportName ?? 'handler';
   requireNonEmpty('handlerModule.exportName', exportName);
-  return { kind: 'module', moduleUrl: pathToFileURL(file).href, exportName, env: { ...(module.env ?? {}) } };
+  return { kind: 'module', file, mode: modeOf(module.mode), exportName, env: { ...(module.env ?? {}) } };
+};
+
+const modeOf = (mode: HandlerModuleMode | undefined): HandlerModuleMode => {
+  if (mode !== undefined && mode !== 'bundle' && mode !== 'source') {
+    throw new RunnerOptionError('handlerModule.mode', `must be "bundle" or "source", got ${String(mode)}`);
+  }
+  if (mode !== undefined) return mode;
+  const fromEnv = process.env[SOURCE_MODE_ENV];
+  return fromEnv === '1' || fromEnv === 'true' ? 'source' : 'bundle';
 };
 
 const requireValue = (option: string, value: unknown): void => {

@@ -46,6 +46,7 @@ export const runPoller = async (poller: Poller): Promise<void> => {
       continue;
     }
     poller.state.running += 1;
+    poller.state.stats.inFlight += messages.length;
     try {
       await invokeBatch(poller, messages);
     } catch (error) {
@@ -53,6 +54,7 @@ export const runPoller = async (poller: Poller): Promise<void> => {
       poller.options.log(`poller ${poller.slot}: invocation could not run: ${errorText(error)}`);
     } finally {
       poller.state.running -= 1;
+      poller.state.stats.inFlight -= messages.length;
     }
   }
 };

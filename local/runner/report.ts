@@ -25,9 +25,11 @@ export interface InvocationReport {
 /**
  * Running totals. `records`, `succeeded` and `failed` count records (succeeded = deleted);
  * `invocations`, `timedOut`, `batchFailures` (whole batch failed: `error` or `timeout`) and
- * `coldStarts` count invocations.
+ * `coldStarts` count invocations. `inFlight` is a gauge, not a total: records received and not yet
+ * settled (being handled, or waiting for their environment's cold start).
  */
 export interface RunnerStats {
+  inFlight: number;
   invocations: number;
   records: number;
   succeeded: number;
@@ -38,6 +40,7 @@ export interface RunnerStats {
 }
 
 export const createStats = (): RunnerStats => ({
+  inFlight: 0,
   invocations: 0,
   records: 0,
   succeeded: 0,

@@ -1,6 +1,11 @@
 import { waitUntilDrained } from './drain.ts';
 import { RunnerOptionError } from './errors.ts';
-import { createExecutionEnvironment, type ExecutionEnvironment } from './execution/index.ts';
+import {
+  createExecutionEnvironment,
+  type ExecutionEnvironment,
+  type PreparedHandler,
+  prepareModuleCode,
+} from './execution/index.ts';
 import { type EventSourceRunnerOptions, resolveRunnerOptions } from './options.ts';
 import { type RunnerState, runPoller } from './poller.ts';
 import { createStats, type RunnerStats } from './report.ts';
@@ -47,9 +52,14 @@ export const startEventSourceRunner = async (
       `${resolved.functionTimeoutMs} ms exceeds the queue's visibility timeout of ${visibilityTimeoutSeconds} s`,
     );
   }
+  // A handler module is bundled (once per content) before any poller starts, so a bundling
+  // mistake fails the start, as it would fail `cdk synth`.
+  const source = resolved.handlerSource;
+  const prepared: PreparedHandler =
+    source.kind === 'in-process' ? source : { kind: 'module', code: await prepareModuleCode(source) };
   const state: RunnerState = { stopping: false, running: 0, stats: createStats() };
   const environments: ExecutionEnvironment[] = Array.from({ length: resolved.maxConcurrency }, () =>
-    createExecutionEnvironment(resolved.handlerSource, resolved.log),
+    createExecutionEnvironment(prepared, resolved.log),
   );
   const pollers = environments.map((environment, slot) =>
     runPoller({ slot, options: resolved, environment, visibilityTimeoutSeconds, state }),

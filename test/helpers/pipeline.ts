@@ -1,7 +1,9 @@
 /**
  * The whole product on loopback for integration tests: the local cloud, and the real
  * tenant-events Lambda entry run by the local SQS event-source runner in isolated execution
- * environments (worker threads), exactly as deployed.
+ * environments (worker threads), exactly as deployed: the runner bundles the entry with the
+ * stack's esbuild options (once per content, shared by every test process) and the environments
+ * import that bundle. LOCAL_RUNNER_SOURCE=1 runs the TypeScript sources instead, for debugging.
  */
 import { fileURLToPath } from 'node:url';
 import {
@@ -16,6 +18,7 @@ import type { TenantEvent } from '../../shared/domain/event.ts';
 import type { TenantCredentials } from '../../shared/domain/ports.ts';
 import { messageOf, type OutgoingMessage, publishMessages } from '../../shared/publishing/publisher.ts';
 
+/** The Lambda entry; the runner's default `bundle` mode turns it into the deployed artefact. */
 export const HANDLER_PATH = fileURLToPath(
   new URL('../../functions/tenant-events/handler.ts', import.meta.url),
 );

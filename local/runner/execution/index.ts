@@ -1,8 +1,10 @@
-import type { HandlerSource } from '../options.ts';
+import type { SqsBatchHandler } from '../options.ts';
 import { createInProcessEnvironment } from './in-process.ts';
+import type { ModuleCode } from './module-code.ts';
 import type { ExecutionEnvironment } from './types.ts';
 import { createWorkerEnvironment } from './worker-environment.ts';
 
+export { type ModuleCode, prepareModuleCode } from './module-code.ts';
 export type {
   EnvironmentInvocation,
   ExecutionEnvironment,
@@ -10,11 +12,16 @@ export type {
   InvocationContextBase,
 } from './types.ts';
 
+/** What the environments run: a function in this thread, or module code for isolated threads. */
+export type PreparedHandler =
+  | { kind: 'in-process'; handler: SqsBatchHandler }
+  | { kind: 'module'; code: ModuleCode };
+
 /** `log` receives an isolated handler's output lines (in-process handlers write where they like). */
 export const createExecutionEnvironment = (
-  source: HandlerSource,
+  prepared: PreparedHandler,
   log: (line: string) => void,
 ): ExecutionEnvironment =>
-  source.kind === 'in-process'
-    ? createInProcessEnvironment(source.handler)
-    : createWorkerEnvironment(source, log);
+  prepared.kind === 'in-process'
+    ? createInProcessEnvironment(prepared.handler)
+    : createWorkerEnvironment(prepared.code, log);

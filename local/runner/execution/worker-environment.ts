@@ -6,8 +6,8 @@ import {
   InvocationTimeoutError,
   RemoteHandlerError,
 } from '../errors.ts';
-import type { HandlerSource } from '../options.ts';
 import { freshLogStreamName } from './log-stream.ts';
+import type { ModuleCode } from './module-code.ts';
 import type {
   EnvironmentInvocation,
   ExecutionEnvironment,
@@ -31,7 +31,7 @@ interface LiveEnvironment {
  * crash or failed init does the same.
  */
 export const createWorkerEnvironment = (
-  source: Extract<HandlerSource, { kind: 'module' }>,
+  source: ModuleCode,
   log: (line: string) => void,
 ): ExecutionEnvironment => {
   let live: LiveEnvironment | undefined;
@@ -75,12 +75,9 @@ export const createWorkerEnvironment = (
   };
 };
 
-const awaitReady = async (
-  thread: WorkerThread,
-  source: Extract<HandlerSource, { kind: 'module' }>,
-): Promise<Error | undefined> => {
+const awaitReady = async (thread: WorkerThread, source: ModuleCode): Promise<Error | undefined> => {
   const signal = await thread.next(INIT_TIMEOUT_MS);
-  const context = { module: source.moduleUrl, exportName: source.exportName };
+  const context = { module: source.moduleUrl, exportName: source.exportName, mode: source.mode };
   if (signal?.type === 'ready') return undefined;
   if (signal === undefined)
     return new HandlerInitError(`init did not finish within ${INIT_TIMEOUT_MS} ms`, context);

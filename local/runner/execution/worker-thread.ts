@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import type { HandlerSource } from '../options.ts';
+import type { ModuleCode } from './module-code.ts';
 import type { WorkerData, WorkerMessage } from './worker-protocol.ts';
 
 /** What a live worker can tell its environment: one of its messages, or that it has died. */
@@ -15,23 +15,30 @@ export interface WorkerThread {
   terminate(): Promise<void>;
 }
 
-const BOOTSTRAP_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
+/**
+ * V8 sizes each thread's young generation for throughput by default (16 MiB semi-spaces, 32 MiB
+ * resident once a busy thread has grown them), which is half of an environment's heap here.
+ * Locally every environment shares one machine; on Lambda each has its own sandbox. 12 MiB
+ * (4 MiB semi-spaces) keeps a batch's garbage in the young generation while cutting about
+ * 24 MiB per environment; docs/performance.md has the measurements.
+ */
+const YOUNG_GENERATION_MB = 12;
 
 /**
  * Starts a worker thread for a handler module. The protocol is strictly request/response, so
  * signals go to a single waiter; one that arrives with nobody waiting (say, a crash between
  * invocations) is kept for the next `next()`.
  */
-export const startWorkerThread = (
-  source: Extract<HandlerSource, { kind: 'module' }>,
-  log: (line: string) => void,
-): WorkerThread => {
-  const data: WorkerData = { moduleUrl: source.moduleUrl, exportName: source.exportName };
+export const startWorkerThread = (code: ModuleCode, log: (line: string) => void): WorkerThread => {
+  const data: WorkerData = { moduleUrl: code.moduleUrl, exportName: code.exportName };
   // The handler's stdout and stderr go to the runner's log, line by line, as Lambda sends a
-  // function's output to its CloudWatch log stream.
-  const worker = new Worker(BOOTSTRAP_URL, {
+  // function's output to its CloudWatch log stream. The thread's own flags, never the runner's:
+  // a thread inherits process.execArgv otherwise, and under tsx that loads tsx in every thread.
+  const worker = new Worker(code.entryUrl, {
     workerData: data,
-    env: { ...process.env, ...source.env },
+    execArgv: [...code.execArgv],
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    env: { ...process.env, ...code.env },
     stdout: true,
     stderr: true,
   });

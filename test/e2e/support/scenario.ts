@@ -23,6 +23,7 @@ import { diceOf, streamOf } from './random.ts';
 import type { E2eSettings } from './settings.ts';
 import { generateWorkload, type PlannedMessage, type Workload } from './workload.ts';
 
+/** Run as the bundle CDK deploys (the runner's default mode; LOCAL_RUNNER_SOURCE=1 for the sources). */
 const HANDLER_PATH = fileURLToPath(new URL('../../../functions/tenant-events/handler.ts', import.meta.url));
 
 export interface PublishedMessage {

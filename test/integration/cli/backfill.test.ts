@@ -1,8 +1,16 @@
-/** `tenants backfill`: validated up front, sent in batches, at a rate, and resumable. */
+/**
+ * `tenants backfill`: validated up front, sent in batches, at a rate, and resumable; progress with
+ * rows/s and ETA; a rate that adapts to SQS throttling and can be changed while running; Ctrl-C
+ * that keeps the place; a backlog limit.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseTenantEvent } from '../../../shared/domain/envelope.ts';
 import { type CliCloud, drainQueue, runTenants, runTenantsProcess, startCliCloud } from './support.ts';
@@ -55,7 +63,9 @@ describe('tenants backfill', () => {
     // 23 messages at 20/s in batches of 10: the 2nd and 3rd batch each wait for their share.
     expect(sleeps).toHaveLength(2);
     // Progress went to stderr as plain lines (not a terminal), ending complete.
-    expect(run.stderr.trim().split('\n').at(-1)).toBe('backfill: sent 23/23');
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^backfill: sent 23\/23 in \d+s \(\d+\.\d rows\/s\)$/,
+    );
   });
 
   it('resumes: a second run sends nothing new, and the state file records every row', async () => {
@@ -163,4 +173,216 @@ describe('tenants backfill', () => {
     );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('shows rows per second and the time left while it sends', async () => {
+    const file = await write('progress.csv', `${csvOf(23).replaceAll('cust-', 'prog-')}\n`);
+    const run = await runTenants(['backfill', file, '--rate', '20'], cli.env);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^backfill: 23 rows to send \(0 already sent\), paced at 20\/s; pid \d+/);
+    // A plain line at every tenth of the way (not a terminal), each with its rate and ETA.
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^backfill: 10\/23 sent \(43%\), \d+\.\d rows\/s, paced at 20\/s, ETA (\d+s|\?)$/,
+      ),
+    );
+    await queued();
+  });
 });
+
+/** The real executable, as an operator's shell runs it, with its output as it comes. */
+interface LiveRun {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+  readonly stdout: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+const BIN = fileURLToPath(new URL('../../../bin/tenants.js', import.meta.url));
+
+const startTenantsProcess = (argv: readonly string[], env: Record<string, string>): LiveRun => {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr, stdout: () => stdout };
+};
+
+const journalRows = async (statePath: string): Promise<number> => {
+  const text = await readFile(`${statePath}.journal`, 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => line.trim() !== '').length;
+};
+
+describe('tenants backfill, steered while it runs', () => {
+  const rows = (prefix: string, count: number) =>
+    ['tenantId', ...Array.from({ length: count }, (_, i) => `${prefix}-${i}`)].join('\n');
+
+  const tenantsOf = (messages: Awaited<ReturnType<typeof queued>>) =>
+    messages.map((message) => message.event.tenantId).sort();
+
+  it('stops at Ctrl-C with every sent row recorded, and a rerun sends the rest, none twice', async () => {
+    const file = await write('interrupted.csv', rows('intr', 200));
+    const statePath = `${file}.backfill-state.json`;
+    const live = startTenantsProcess(['backfill', file, '--rate', '20'], cli.env);
+    await expect
+      .poll(() => journalRows(statePath), { timeout: 15_000, interval: 50 })
+      .toBeGreaterThanOrEqual(10);
+    live.child.kill('SIGINT');
+    expect(await live.exited).toBe(130);
+    expect(live.stderr()).toContain('stopping after the chunk in flight');
+    expect(live.stdout()).toMatch(/interrupted with \d+ rows left; run the same command again/);
+    // The journal was folded into the state file on the way out.
+    expect(existsSync(`${statePath}.journal`)).toBe(false);
+    const recorded = Object.keys(JSON.parse(await readFile(statePath, 'utf8')).sent);
+    const first = await queued();
+    expect(tenantsOf(first)).toEqual([...recorded].sort());
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(200);
+
+    const rerun = await runTenants(['backfill', file, '--rate', '3000'], cli.env);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(`${200 - first.length} sent, ${first.length} skipped (already sent)`);
+    const rest = await queued();
+    const all = [...tenantsOf(first), ...tenantsOf(rest)];
+    expect(new Set(all).size).toBe(200);
+    expect(all).toHaveLength(200);
+  }, 40_000);
+
+  it('after a second Ctrl-C (no time to tidy up), resumes from the journal without resending', async () => {
+    const file = await write('killed.csv', rows('kill', 200));
+    const statePath = `${file}.backfill-state.json`;
+    const live = startTenantsProcess(['backfill', file, '--rate', '20'], cli.env);
+    await expect
+      .poll(() => journalRows(statePath), { timeout: 15_000, interval: 50 })
+      .toBeGreaterThanOrEqual(10);
+    live.child.kill('SIGINT');
+    live.child.kill('SIGINT');
+    expect(await live.exited).toBe(130);
+    const journaled = await journalRows(statePath);
+    const rerun = await runTenants(['backfill', file, '--rate', '3000'], cli.env);
+    expect(rerun.code).toBe(0);
+    const skipped = Number(/(\d+) skipped/.exec(rerun.stdout)?.[1]);
+    expect(skipped).toBeGreaterThanOrEqual(journaled);
+    const all = tenantsOf(await queued());
+    // Whatever the kill caught in flight, SQS's deduplication id (backfill-<tenantId>) kept once.
+    expect(all).toHaveLength(200);
+    expect(new Set(all).size).toBe(200);
+  }, 40_000);
+
+  it('takes a new rate from SIGUSR1 and from the rate file while running', async () => {
+    const file = await write('steered.csv', rows('steer', 40));
+    const rateFile = join(dir, 'rate');
+    const started = Date.now();
+    const live = startTenantsProcess(['backfill', file, '--rate', '4', '--rate-file', rateFile], cli.env);
+    await expect
+      .poll(() => journalRows(`${file}.backfill-state.json`), { timeout: 15_000, interval: 50 })
+      .toBeGreaterThan(0);
+    // The rate file was created with --rate, for the operator to edit.
+    expect((await readFile(rateFile, 'utf8')).trim()).toBe('4');
+    live.child.kill('SIGUSR1');
+    await expect.poll(() => live.stderr(), { timeout: 5_000 }).toContain('rate set to 8/s (SIGUSR1)');
+    await writeFile(rateFile, '500/s\n');
+    expect(await live.exited).toBe(0);
+    expect(live.stderr()).toContain(`rate set to 500/s (${rateFile})`);
+    // 40 rows at 4/s would take 10 s.
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(tenantsOf(await queued())).toHaveLength(40);
+  }, 30_000);
+
+  it('halves its rate while SQS throttles, resends the throttled rows, and loses none', async () => {
+    const proxy = await startThrottlingProxy(cli.cloud.sqs.url, 4);
+    try {
+      const file = await write('throttled.csv', rows('thr', 30));
+      const run = await runTenants(['backfill', file, '--rate', '20'], {
+        ...cli.env,
+        AWS_ENDPOINT_URL_SQS: proxy.url,
+      });
+      expect(run.code).toBe(0);
+      expect(proxy.throttled()).toBe(4);
+      expect(run.stderr).toContain('SQS is throttling the sends; pacing down to 10/s');
+      expect(run.stdout).toMatch(
+        /30 sent, 0 skipped \(already sent\), 0 failed, of 30 rows, \d+ throttled sends retried/,
+      );
+      const all = tenantsOf(await queued());
+      expect(all).toHaveLength(30);
+      expect(new Set(all).size).toBe(30);
+    } finally {
+      await proxy.stop();
+    }
+  }, 30_000);
+
+  it('holds sending while the queue backs up past --max-backlog, and goes on once it drains', async () => {
+    const file = await write('backlog.csv', rows('blog', 40));
+    const running = runTenants(['backfill', file, '--rate', '3000', '--max-backlog', '15'], cli.env);
+    let done = false;
+    void running.finally(() => {
+      done = true;
+    });
+    const received: Awaited<ReturnType<typeof queued>> = [];
+    // A slow consumer: it takes what is visible, now and then.
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      received.push(...(await queued()));
+    }
+    const run = await running;
+    received.push(...(await queued()));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/paused, \d+ messages waiting in the queue \(--max-backlog 15\)/);
+    expect(run.stderr).toMatch(/resumed, \d+ messages waiting in the queue/);
+    expect(tenantsOf(received)).toHaveLength(40);
+    expect(new Set(tenantsOf(received)).size).toBe(40);
+  }, 30_000);
+});
+
+/**
+ * In front of the local queue: answers the first `count` SendMessageBatch calls the way SQS
+ * throttles a FIFO queue past its API rate (AWS JSON protocol, ThrottlingException), forwards the rest.
+ */
+const startThrottlingProxy = async (target: string, count: number) => {
+  let throttled = 0;
+  const server: Server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (incoming.headers['x-amz-target'] === 'AmazonSQS.SendMessageBatch' && throttled < count) {
+        throttled += 1;
+        outgoing.writeHead(400, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-query-error': 'ThrottlingException;Sender',
+        });
+        outgoing.end(
+          JSON.stringify({ __type: 'com.amazonaws.sqs#ThrottlingException', message: 'Rate exceeded' }),
+        );
+        return;
+      }
+      const url = new URL(incoming.url ?? '/', target);
+      const forward = httpRequest(
+        url,
+        { method: incoming.method, headers: { ...incoming.headers, host: url.host } },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      forward.on('error', () => outgoing.destroy());
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    throttled: () => throttled,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

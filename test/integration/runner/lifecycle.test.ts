@@ -101,6 +101,10 @@ describe('event source runner: lifecycle and options', () => {
     ['handler', { handler: undefined }],
     ['handler', { handlerModule: { path: 'x.ts' } }],
     ['handlerModule.path', { handler: undefined, handlerModule: { path: 'no/such/module.ts' } }],
+    [
+      'handlerModule.mode',
+      { handler: undefined, handlerModule: { path: 'functions/tenant-events/handler.ts', mode: 'compiled' } },
+    ],
   ])('rejects an invalid %s', async (option, override) => {
     const options = { ...base(), handler: async () => {}, ...override } as EventSourceRunnerOptions;
     const error = await startEventSourceRunner(options).catch((caught: unknown) => caught);

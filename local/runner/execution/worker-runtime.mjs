@@ -1,25 +1,19 @@
+// The "runtime" of one execution environment (a worker thread): imports the handler module once
+// (the init phase, the cold start), then serves invocations one at a time until the runner
+// terminates the thread. Plain JavaScript, so that in `bundle` mode nothing but Node and the
+// function's bundle loads in the thread, as on Lambda; in `source` mode worker-bootstrap.mjs
+// registers tsx first. The messages it sends are typed in worker-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLambdaContext } from '../lambda-context.ts';
-import type { SqsBatchHandler } from '../options.ts';
-import {
-  type InvokeRequest,
-  serializeError,
-  type WorkerData,
-  type WorkerMessage,
-} from './worker-protocol.ts';
+import { createLambdaContext, serializeError } from './runtime-support.mjs';
 
-/**
- * The "runtime" of one execution environment: imports the handler module once (the cold start),
- * then serves invocations one at a time until the runner terminates the thread.
- */
 const port = parentPort;
-if (port === null) throw new Error('worker-main must run inside a worker thread');
-const post = (message: WorkerMessage): void => port.postMessage(message);
+if (port === null) throw new Error('worker-runtime must run inside a worker thread');
+const post = (message) => port.postMessage(message);
 
-const loadHandler = async ({ moduleUrl, exportName }: WorkerData): Promise<SqsBatchHandler | undefined> => {
-  let module: Record<string, unknown>;
+const loadHandler = async ({ moduleUrl, exportName }) => {
+  let module;
   try {
-    module = (await import(moduleUrl)) as Record<string, unknown>;
+    module = await import(moduleUrl);
   } catch (error) {
     post({ type: 'init-error', error: { ...serializeError(error), errorType: 'Runtime.ImportModuleError' } });
     return undefined;
@@ -35,11 +29,11 @@ const loadHandler = async ({ moduleUrl, exportName }: WorkerData): Promise<SqsBa
     });
     return undefined;
   }
-  return handler as SqsBatchHandler;
+  return handler;
 };
 
-const invoke = async (handler: SqsBatchHandler, request: InvokeRequest): Promise<void> => {
-  let value: unknown;
+const invoke = async (handler, request) => {
+  let value;
   try {
     value = await handler(request.event, createLambdaContext(request.context));
   } catch (error) {
@@ -58,9 +52,9 @@ const invoke = async (handler: SqsBatchHandler, request: InvokeRequest): Promise
   }
 };
 
-const handler = await loadHandler(workerData as WorkerData);
+const handler = await loadHandler(workerData);
 if (handler !== undefined) {
-  port.on('message', (request: InvokeRequest) => {
+  port.on('message', (request) => {
     void invoke(handler, request);
   });
   post({ type: 'ready' });

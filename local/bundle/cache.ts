@@ -119,15 +119,41 @@ const contentKeyOf = async (recipeKey: string, inputs: readonly string[]): Promi
 
 interface Manifest {
   readonly inputs: readonly string[];
+  /** This recipe's bundles, newest first: the cache keeps a few, for runs still using them. */
+  readonly keys: readonly string[];
 }
 
 const readManifest = async (path: string): Promise<Manifest | undefined> => {
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Manifest>;
-    return Array.isArray(parsed.inputs) ? { inputs: parsed.inputs.map(String) } : undefined;
+    if (!Array.isArray(parsed.inputs)) return undefined;
+    return {
+      inputs: parsed.inputs.map(String),
+      keys: Array.isArray(parsed.keys) ? parsed.keys.map(String) : [],
+    };
   } catch {
     return undefined;
   }
+};
+
+/** Bundles kept per recipe; older ones go once they were made over an hour ago. */
+const KEPT_PER_RECIPE = 5;
+const UNUSED_FOR_MS = 60 * 60_000;
+
+/** Removes this recipe's oldest bundles, leaving any a run may still import (a recent one). */
+const prune = async (cacheDir: string, keys: readonly string[]): Promise<readonly string[]> => {
+  const kept = keys.slice(0, KEPT_PER_RECIPE);
+  for (const key of keys.slice(KEPT_PER_RECIPE)) {
+    const dir = join(cacheDir, key);
+    const found = await stat(dir).catch(() => undefined);
+    if (found === undefined) continue;
+    if (Date.now() - found.mtimeMs < UNUSED_FOR_MS) {
+      kept.push(key);
+      continue;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+  return kept;
 };
 
 const writeAtomically = async (path: string, text: string): Promise<void> => {
@@ -183,7 +209,9 @@ const buildInto = async (layout: Layout, request: BundleRequest, bundling: Bundl
     } catch (error) {
       if (!isCode(error, 'ENOTEMPTY', 'EEXIST', 'EPERM')) throw error;
     }
-    await writeAtomically(layout.manifest, `${JSON.stringify({ inputs }, null, 1)}\n`);
+    const previous = (await readManifest(layout.manifest))?.keys ?? [];
+    const keys = await prune(layout.cacheDir, [key, ...previous.filter((known) => known !== key)]);
+    await writeAtomically(layout.manifest, `${JSON.stringify({ inputs, keys }, null, 1)}\n`);
     return { file: join(final, layout.fileName), key, built: true, inputs } satisfies CachedBundle;
   } finally {
     await rm(temporary, { recursive: true, force: true });

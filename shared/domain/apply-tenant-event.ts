@@ -485,6 +485,23 @@ const republished = (
   }
 };
 
+/** The outcome an event the secret says was applied has published, judged from the state it left. */
+const outcomeOfApplied = (event: TenantEvent, state: LedgerState): OutcomeType | undefined => {
+  switch (event.type) {
+    case 'tenant.created':
+      return state.lifecycle === 'active' ? 'tenant.provisioned' : undefined;
+    case 'tenant.delinquent':
+      return state.lifecycle === 'suspended' ? 'tenant.suspended' : undefined;
+    case 'tenant.reinstated':
+      return state.lifecycle === 'active' ? 'tenant.reactivated' : undefined;
+    case 'tenant.churned':
+    case 'tenant.close-due':
+      return state.lifecycle === 'closed' ? 'tenant.closed' : undefined;
+    case 'tenant.credentials-rotation-requested':
+      return 'tenant.credentials-rotated';
+  }
+};
+
 const withPublish = (publish: AppliedOutcome | undefined) => (publish === undefined ? {} : { publish });
 
 /** The watermark after applying `event` on top of `state`: never behind it. */
@@ -544,6 +561,27 @@ export const applyTenantEvent = async (
     }
     const step: Step = { event, entry, state, lease, deps, call, now, lookup };
     const action = decide(event, state);
+    if (
+      state !== undefined &&
+      entry.state === undefined &&
+      (action === 'ignore-stale' || action === 'replay')
+    ) {
+      // Adopted from the secret (a tenant from before the ledger, or an attempt that died after
+      // its secret writes and before the commit): the ledger gets the state now, and a replay of
+      // the event the secret last recorded publishes its outcome, which may never have gone out.
+      const type = action === 'replay' ? outcomeOfApplied(event, state) : undefined;
+      const adopted =
+        type === undefined ? state : { ...state, outcomesAtWatermark: { [event.eventId]: type } };
+      await deps.ledger.commit(lease, adopted);
+      return action === 'ignore-stale'
+        ? { kind: 'ignored-stale', accountSid: state.accountSid, note: `older than ${state.watermark}` }
+        : {
+            kind: 'noop',
+            accountSid: state.accountSid,
+            note: 'replay of an applied event (adopted from the secret)',
+            ...withPublish(republished(event, adopted, deps)),
+          };
+    }
     if (action === 'ignore-stale' || action === 'replay') {
       await deps.ledger.release(lease);
       return action === 'ignore-stale'

@@ -427,6 +427,30 @@ describe('the lease', () => {
 });
 
 describe('tenants provisioned before the ledger', () => {
+  it('are committed to the ledger by a replay, which publishes the outcome that never went out', async () => {
+    const created = tenantEvent('tenant.created', 'acme', { at: 1 });
+    // The attempt dies after its secret writes, before the commit.
+    const commit = ledger.commit;
+    ledger.commit = async () => {
+      throw Object.assign(new Error('killed'), { retryable: true });
+    };
+    await expect(apply(created)).rejects.toThrow('killed');
+    ledger.commit = commit;
+    expect(stateOf('acme')).toBeUndefined();
+    const outcome = await apply(created);
+    expect(outcome).toMatchObject({ kind: 'noop', publish: { type: 'tenant.provisioned' } });
+    expect(stateOf('acme')).toMatchObject({ lifecycle: 'active', accountSid: live()[0]?.sid });
+    expect(live()).toHaveLength(1);
+  });
+
+  it('are committed to the ledger by a stale event too', async () => {
+    await apply(tenantEvent('tenant.created', 'acme', { at: 1 }));
+    await apply(tenantEvent('tenant.delinquent', 'acme', { at: 5 }));
+    ledger.items.clear();
+    expect((await apply(tenantEvent('tenant.reinstated', 'acme', { at: 4 }))).kind).toBe('ignored-stale');
+    expect(stateOf('acme')).toMatchObject({ lifecycle: 'suspended' });
+  });
+
   it('are adopted from the secret: order and lifecycle carry over', async () => {
     await apply(tenantEvent('tenant.created', 'acme', { at: 1 }));
     await apply(tenantEvent('tenant.delinquent', 'acme', { at: 5 }));

@@ -1,26 +1,8 @@
-/**
- * `npm start -- --once --churn-grace 3s --events FILE`: a churn suspends the tenant and schedules
- * its close; the close sweep, run locally, queues `tenant.close-due` once the grace period is
- * over, and the function closes the subaccount. The run waits for that close, judges the final
- * state with the grace period in the model (a churn cancelled inside the window stays active), and
- * reports the outcomes: tenant.close-scheduled, then tenant.closed. Also the same with API keys
- * (`--tenant-credentials api-key`): keys are checked and rotated, and never printed.
- */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const RUN_TIMEOUT_MS = 120_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface ReportEntry {
   tenantId: string | null;
@@ -36,32 +18,6 @@ interface EmulatorDump {
   accounts: Array<{ sid: string; friendly_name: string; status: string }>;
   issuedSecrets: string[];
 }
-
-const isolatedEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !name.startsWith('AWS_') &&
-        !/^(TENANT_EVENTS_QUEUE_URL|DEAD_LETTER_QUEUE_URL|SECRET_PREFIX|PARENT_CREDENTIALS_SECRET|TWILIO_API_BASE_URL|OUTCOME_EVENT_BUS|CHURN_GRACE_DAYS|TENANT_CREDENTIALS)$/.test(
-          name,
-        ),
-    ),
-  );
-
-const npmStart = (args: string[]): Promise<Run> =>
-  new Promise((done, fail) => {
-    const child = spawn(TSX, ['local/start/main.ts', ...args], { cwd: ROOT, env: isolatedEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 
 /** Lines dated just before now, so the 3 s grace period ends while the run is waiting. */
 const eventsFile = (dir: string, events: ReadonlyArray<[string, string]>): string => {

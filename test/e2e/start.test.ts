@@ -1,51 +1,10 @@
-/**
- * `npm start` end to end, as a child process: local cloud, the real tenant-events handler behind
- * the event source runner, the bundled sample replayed, the final state read back and judged.
- */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectTenantStates } from '../../local/expectations.ts';
 import { parseEventLines, SAMPLE_EVENTS_FILE } from '../../local/start/events-file.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const RUN_TIMEOUT_MS = 120_000;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Strips AWS settings of the surrounding shell, so the run only ever sees its own emulators. */
-const isolatedEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) =>
-        !name.startsWith('AWS_') &&
-        !/^(TENANT_EVENTS_QUEUE_URL|DEAD_LETTER_QUEUE_URL|SECRET_PREFIX|PARENT_CREDENTIALS_SECRET|TWILIO_API_BASE_URL)$/.test(
-          name,
-        ),
-    ),
-  );
-
-const npmStart = (args: string[]): Promise<Run> =>
-  new Promise((done, fail) => {
-    const child = spawn(TSX, ['local/start/main.ts', ...args], { cwd: ROOT, env: isolatedEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface ReportEntry {
   tenantId: string | null;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
+import { readBoundedBody } from '../aws-json-server.ts';
 
 /**
  * DynamoDB speaks AWS JSON 1.0: `POST /`, the operation in `X-Amz-Target:
@@ -26,16 +27,8 @@ export const targetOperation = (req: IncomingMessage): string | undefined => {
 /** dynalite's own request limit; the proxy never needs to hold more. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export const readBody = async (req: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new RangeError('request body over 16 MiB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+export const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  readBoundedBody(req, MAX_BODY_BYTES, () => new RangeError('request body over 16 MiB'));
 
 /** DynamoDB request ids are 52 upper-case alphanumerics. */
 const requestId = (): string =>
@@ -73,23 +66,4 @@ export const sendThrottle = (res: ServerResponse): void =>
       'key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html',
   );
 
-/**
- * Waits `ms`, unless the caller hangs up first. Resolves `true` when the caller is still there:
- * a caller that gave up during injected latency must see nothing applied.
- */
-export const waitWhileConnected = (res: ServerResponse, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (res.destroyed) {
-      resolve(false);
-      return;
-    }
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(!res.destroyed);
-    }, ms);
-    res.once('close', onClose);
-  });
+export { waitWhileConnected } from '../aws-json-server.ts';

@@ -1,5 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  parseJsonObject,
+  prefixedOperation,
+  readBoundedBody,
+  sendAwsJson,
+  sendAwsJsonError,
+} from '../aws-json-server.ts';
 import { type SecretsApiError, ValidationError } from './errors.ts';
 
 /**
@@ -12,86 +18,21 @@ const TARGET_PREFIX = 'secretsmanager.';
 /** Far above any valid request (a secret value is at most 64 KiB). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The operation named by the request, or `undefined` when the request names none. */
-export const targetOperation = (req: IncomingMessage): string | undefined => {
-  const target = req.headers['x-amz-target'];
-  if (typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) return undefined;
-  const operation = target.slice(TARGET_PREFIX.length);
-  return operation.length > 0 ? operation : undefined;
-};
+/** The operation the request names, or `undefined` when it names none. */
+export const targetOperation = (req: IncomingMessage): string | undefined =>
+  prefixedOperation(req, TARGET_PREFIX);
 
-export const readBody = async (req: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ValidationError('The request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+export const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  readBoundedBody(req, MAX_BODY_BYTES, () => new ValidationError('The request body is too large.'));
 
 /** An empty body counts as `{}`, as for an operation without input. */
-export const parseInput = (body: Buffer): Record<string, unknown> => {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new ValidationError('The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ValidationError('The request body must be a JSON object.');
-  }
-  return parsed as Record<string, unknown>;
-};
+export const parseInput = (body: Buffer): Record<string, unknown> =>
+  parseJsonObject(body, (message) => new ValidationError(message));
 
-const send = (
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void => {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-};
-
-export const sendResult = (res: ServerResponse, output: unknown): void => send(res, 200, output);
+export const sendResult = (res: ServerResponse, output: unknown): void =>
+  sendAwsJson(res, CONTENT_TYPE, 200, output);
 
 export const sendError = (res: ServerResponse, error: SecretsApiError): void =>
-  send(
-    res,
-    error.httpStatus,
-    { __type: error.awsType, message: error.message },
-    {
-      'x-amzn-errortype': error.awsType,
-    },
-  );
+  sendAwsJsonError(res, CONTENT_TYPE, error);
 
-/**
- * Waits `ms`, unless the caller hangs up first. Resolves `true` when the caller is still there.
- * Used by latency faults: a caller that gave up during the delay must see nothing applied.
- */
-export const waitWhileConnected = (res: ServerResponse, ms: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (res.destroyed) {
-      resolve(false);
-      return;
-    }
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(!res.destroyed);
-    }, ms);
-    res.once('close', onClose);
-  });
+export { waitWhileConnected } from '../aws-json-server.ts';

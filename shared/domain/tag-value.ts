@@ -5,9 +5,11 @@
  */
 const TAG_VALUE_CLASS = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]';
 
-export const isTagValueCharacter = (char: string): boolean =>
-  new RegExp(`^${TAG_VALUE_CLASS}$`, 'u').test(char);
+const TAG_VALUE_CHARACTER = new RegExp(`^${TAG_VALUE_CLASS}$`, 'u');
+const TAG_VALUE_TEXT = new RegExp(`^${TAG_VALUE_CLASS}*$`, 'u');
 
-/** True when `text` is a tag value of at most `max` characters. */
+export const isTagValueCharacter = (char: string): boolean => TAG_VALUE_CHARACTER.test(char);
+
+/** True when `text` is a tag value of at most `max` characters (code points, as AWS counts). */
 export const isTagValue = (text: string, max = 256): boolean =>
-  new RegExp(`^${TAG_VALUE_CLASS}{0,${max}}$`, 'u').test(text);
+  [...text].length <= max && TAG_VALUE_TEXT.test(text);

@@ -4,6 +4,7 @@
  * values with these, so the three can never disagree on what a valid value is.
  */
 import { friendlyNameTemplateProblems } from '../domain/friendly-name.ts';
+import { TENANT_CREDENTIAL_KINDS } from '../domain/ports.ts';
 
 export { DEFAULT_FRIENDLY_NAME_TEMPLATE } from '../domain/friendly-name.ts';
 

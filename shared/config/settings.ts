@@ -102,10 +102,7 @@ export const eventBusProblems: Rule = (value) =>
 export const DEFAULT_OUTCOME_EVENT_BUS = 'default';
 
 /** What a tenant's secret holds; `auth-token` is today's behaviour, keys are what Twilio recommends. */
-export const TENANT_CREDENTIAL_SETTING = {
-  values: ['auth-token', 'api-key', 'both'],
-  default: 'auth-token',
-} as const;
+export const TENANT_CREDENTIAL_SETTING = { values: TENANT_CREDENTIAL_KINDS, default: 'auth-token' } as const;
 
 export const tenantCredentialsProblems: Rule = (value) =>
   when(

@@ -9,7 +9,8 @@
  *   no idempotency key, so the lookup is what makes a retried or unanswered create safe), Secrets
  *   Manager 2 (DescribeSecret adopts a tenant provisioned before the ledger existed, asked only
  *   when the ledger has no state for it; CreateSecret writes value and tags in one call) and
- *   DynamoDB 3 (the create intent must be durable before the create POST).
+ *   DynamoDB 2 (the create intent, which must be durable before the create POST, is written by
+ *   the lease's own UpdateItem; a third write only when an earlier attempt's intent has settled).
  * - tenant.delinquent / tenant.reinstated: Twilio 1 (update status), Secrets Manager 1
  *   (TagResource keeps the lifecycle mirror on the secret for people and tag-based access).
  * - tenant.churned: Twilio 1 (close), Secrets Manager 2 (TagResource marks it closed; DeleteSecret
@@ -54,7 +55,7 @@ const SEQUENCE = [
 ] as const satisfies readonly TenantEventType[];
 
 export const MINIMUM_CALLS: Readonly<Record<(typeof SEQUENCE)[number], CallCounts>> = {
-  'tenant.created': { twilio: 2, secrets: 2, dynamodb: 3 },
+  'tenant.created': { twilio: 2, secrets: 2, dynamodb: 2 },
   'tenant.delinquent': { twilio: 1, secrets: 1, dynamodb: 2 },
   'tenant.reinstated': { twilio: 1, secrets: 1, dynamodb: 2 },
   'tenant.churned': { twilio: 1, secrets: 2, dynamodb: 2 },

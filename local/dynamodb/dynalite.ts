@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { LocalDynamoDbStartError } from './errors.ts';
@@ -14,9 +14,14 @@ interface DynaliteOptions {
 
 type Dynalite = (options: DynaliteOptions) => Server;
 
+/** dynalite's own request listener: what its server runs for each call. */
+export type DynaliteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface RunningDynalite {
   readonly host: string;
   readonly port: number;
+  /** Its request listener, for a caller in this process to hand a call over without an HTTP hop. */
+  readonly handle: DynaliteHandler;
   close(): Promise<void>;
 }
 
@@ -40,10 +45,14 @@ export const startDynalite = async (): Promise<RunningDynalite> => {
     server.once('error', (error) => reject(new LocalDynamoDbStartError('dynalite could not listen', error)));
     server.listen(0, HOST, () => resolve(server.address() as AddressInfo));
   });
+  const [handle] = server.listeners('request') as DynaliteHandler[];
+  if (handle === undefined)
+    throw new LocalDynamoDbStartError('dynalite no longer serves with a request listener');
   let closing: Promise<void> | undefined;
   return {
     host: HOST,
     port: address.port,
+    handle,
     close: () => {
       // dynalite's close() stops listening, then closes its store once calls in flight are done;
       // idle keep-alive connections would hold the listening socket open, so they are ended too.

@@ -135,7 +135,7 @@ export const startLocalDynamoDb = async (options?: LocalDynamoDbOptions): Promis
     }
     proxy = createServer(
       createProxyListener({
-        upstream: { host: dynalite.host, port: dynalite.port },
+        upstream: { host: dynalite.host, port: dynalite.port, handle: dynalite.handle },
         agent,
         faults: injector,
         stats,

@@ -6,20 +6,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-/**
- * Short timeouts: a hung call must fail well inside the invocation, leaving time to hand the
- * record back. Without `throwOnRequestTimeout` the SDK only logs a warning and keeps waiting.
- */
-export const requestHandler = {
-  connectionTimeout: 2_000,
-  requestTimeout: 5_000,
-  throwOnRequestTimeout: true,
-};
+import { functionClientConfig } from './client-defaults.ts';
 
 export const createSecretsManagerClient = (): SecretsManagerClient =>
-  new SecretsManagerClient({ maxAttempts: 3, requestHandler });
+  new SecretsManagerClient(functionClientConfig());
 
 /** The SDK's standard retry mode already backs off on DynamoDB throttling before we see it. */
-export const createDynamoDbClient = (): DynamoDBClient =>
-  new DynamoDBClient({ maxAttempts: 3, requestHandler });
+export const createDynamoDbClient = (): DynamoDBClient => new DynamoDBClient(functionClientConfig());

@@ -3,6 +3,6 @@
  * loads the SQS SDK only on the dead-letter path, the first time a record needs it.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { requestHandler } from './clients.ts';
+import { functionClientConfig } from './client-defaults.ts';
 
-export const createSqsClient = (): SQSClient => new SQSClient({ maxAttempts: 3, requestHandler });
+export const createSqsClient = (): SQSClient => new SQSClient(functionClientConfig());

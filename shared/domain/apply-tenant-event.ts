@@ -8,8 +8,9 @@
  *    than its own deadline;
  * 2. the ledger's watermark (exact instant plus the eventIds applied at it) decides stale, replay
  *    or new;
- * 3. a create intent, written before the create POST, so a create whose answer was lost is never
- *    repeated before it had time to become visible by FriendlyName;
+ * 3. a create intent, written with the lease of a `tenant.created` (before the lookup and the
+ *    create POST), so a create whose answer was lost is never repeated before it had time to
+ *    become visible by FriendlyName;
  * 4. the effects, each idempotent: Twilio first (the source of truth for status), then the secret
  *    value and its mirror tags;
  * 5. a fenced commit (new state, version + 1, lease released) that only succeeds while the lease
@@ -34,6 +35,7 @@ import { canonicalInstant, compareInstants, instantMs, parseInstant } from './in
 import type { AppliedOutcome, OutcomeType } from './outcome-event.ts';
 import type {
   ApiKeyGateway,
+  CreateIntent,
   CredentialVault,
   EventMark,
   GatewayCallOptions,
@@ -110,6 +112,10 @@ interface Step {
   readonly now: () => number;
   /** The FriendlyName lookup, started alongside the lease (tenant.created only). */
   readonly lookup?: Promise<Subaccount | undefined>;
+  /** The create intent the lease's write recorded for this attempt (tenant.created only). */
+  readonly ownIntent?: CreateIntent;
+  /** What this attempt has done that the ledger must keep a trace of. */
+  readonly progress: { createSent: boolean };
 }
 
 /** What a performed action leaves behind: the outcome, and the tenant's new state. */
@@ -191,16 +197,22 @@ const keyFor = async (step: Step, account: Subaccount): Promise<StoredKey | unde
 const liveSubaccount = async (step: Step): Promise<Subaccount> => {
   const { event, deps, call, entry, lease } = step;
   const friendlyName = deps.friendlyNames.encode(event.tenantId);
-  const intent = entry.createIntent;
-  // Without an intent, no create was ever tried under a lease, so the lookup that started with
-  // the lease is as good as a fresh one. With one, only a lookup made under this lease counts.
-  const existing = await (intent === undefined && step.lookup !== undefined ? step.lookup : findLive(step));
+  const earlier = entry.createIntent;
+  // Without an earlier attempt's intent, no create was ever tried under a lease, so the lookup
+  // that started with the lease is as good as a fresh one. With one, only a lookup made under this
+  // lease counts.
+  const existing = await (earlier === undefined && step.lookup !== undefined ? step.lookup : findLive(step));
   if (existing !== undefined) return existing;
-  if (intent !== undefined) {
-    const waitMs = intent.startedAt + deps.createSettleMs - step.now();
-    if (waitMs > 0) throw new CreateSettlingError(friendlyName, intent.eventId, waitMs);
+  if (earlier !== undefined) {
+    const waitMs = earlier.startedAt + deps.createSettleMs - step.now();
+    if (waitMs > 0) throw new CreateSettlingError(friendlyName, earlier.eventId, waitMs);
   }
-  await deps.ledger.recordCreateIntent(lease, { eventId: event.eventId, startedAt: step.now() });
+  // The lease's write recorded this attempt's intent, unless an earlier one was there: a create
+  // after that one has settled gets an intent of its own, so that the settle time counts from it.
+  if (step.ownIntent === undefined) {
+    await deps.ledger.recordCreateIntent(lease, { eventId: event.eventId, startedAt: step.now() });
+  }
+  step.progress.createSent = true;
   try {
     return await deps.gateway.create(friendlyName, call);
   } catch (error) {
@@ -550,16 +562,30 @@ export const applyTenantEvent = async (
   // (provisioned before the ledger): that read goes out with the lease too. A replay pays it for nothing.
   const secretRecord = signup ? deps.vault.describe(event.tenantId) : undefined;
   secretRecord?.catch(() => {});
-  const taken = await deps.ledger.acquire(event.tenantId, attempt.owner, attempt.leaseExpiresAt, startedAt);
+  // A signup's create intent goes with the lease: written before the lookup and the create POST,
+  // it is in the ledger before any create can have been sent. Removed again by the commit, or by
+  // the release when this attempt ends without having sent one.
+  const intent: CreateIntent | undefined = signup ? { eventId: event.eventId, startedAt } : undefined;
+  const taken = await deps.ledger.acquire(
+    event.tenantId,
+    attempt.owner,
+    attempt.leaseExpiresAt,
+    startedAt,
+    intent,
+  );
   if (!taken.acquired) throw new TenantBusyError(event.tenantId, taken.heldUntil);
   const { lease, entry } = taken;
+  const ownIntent = taken.intentRecorded ? intent : undefined;
+  const progress = { createSent: false };
+  /** The release: the intent this attempt recorded goes with it unless a create was sent. */
+  const release = () => deps.ledger.release(lease, progress.createSent ? undefined : ownIntent);
   try {
     let state = entry.state;
     if (state === undefined) {
       const record = await (secretRecord ?? deps.vault.describe(event.tenantId));
       state = record === undefined ? undefined : adoptedState(record);
     }
-    const step: Step = { event, entry, state, lease, deps, call, now, lookup };
+    const step: Step = { event, entry, state, lease, deps, call, now, lookup, ownIntent, progress };
     const action = decide(event, state);
     if (
       state !== undefined &&
@@ -583,7 +609,7 @@ export const applyTenantEvent = async (
           };
     }
     if (action === 'ignore-stale' || action === 'replay') {
-      await deps.ledger.release(lease);
+      await release();
       return action === 'ignore-stale'
         ? { kind: 'ignored-stale', accountSid: state?.accountSid, note: `older than ${state?.watermark}` }
         : {
@@ -600,8 +626,9 @@ export const applyTenantEvent = async (
     });
     return performed.outcome;
   } catch (error) {
-    // Free the tenant for the redelivery at once; a create intent stays. A no-op when lost.
-    await deps.ledger.release(lease).catch(() => {});
+    // Free the tenant for the redelivery at once; the intent of a create that was sent stays.
+    // A no-op when the lease was lost.
+    await release().catch(() => {});
     throw error;
   }
 };

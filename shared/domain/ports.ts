@@ -185,16 +185,31 @@ export interface Lease {
 }
 
 export type LeaseResult =
-  | { readonly acquired: true; readonly lease: Lease; readonly entry: LedgerEntry }
+  | {
+      readonly acquired: true;
+      readonly lease: Lease;
+      /** The entry as this acquire found it: `createIntent` is an earlier attempt's, never the one passed. */
+      readonly entry: LedgerEntry;
+      /** Whether the intent passed to `acquire` is now the tenant's (none was there before). */
+      readonly intentRecorded: boolean;
+    }
   /** `heldUntil` (epoch ms) when the store reports it. */
   | { readonly acquired: false; readonly heldUntil?: number };
 
 export interface TenantLedger {
   /**
    * Takes the tenant's lease when it is free or expired at `now`, in one conditional write that
-   * also returns the entry (creating an empty one for a new tenant).
+   * also returns the entry (creating an empty one for a new tenant). With `intent`, the same write
+   * records it unless an earlier attempt's intent is there: the entry returned carries the intent
+   * found (an earlier attempt's), and `intentRecorded` says whether `intent` is now the tenant's.
    */
-  acquire(tenantId: string, owner: string, expiresAt: number, now: number): Promise<LeaseResult>;
+  acquire(
+    tenantId: string,
+    owner: string,
+    expiresAt: number,
+    now: number,
+    intent?: CreateIntent,
+  ): Promise<LeaseResult>;
   /** Records a create intent; throws LeaseLostError when the lease is no longer this one. */
   recordCreateIntent(lease: Lease, intent: CreateIntent): Promise<void>;
   /**
@@ -202,8 +217,11 @@ export interface TenantLedger {
    * still holding the lease at the version read; throws LeaseLostError otherwise.
    */
   commit(lease: Lease, state: LedgerState): Promise<void>;
-  /** Releases the lease without changing state; a no-op when it is no longer held. */
-  release(lease: Lease): Promise<void>;
+  /**
+   * Releases the lease without changing state; a no-op when it is no longer held. With
+   * `dropIntent`, also removes that intent, recorded under this lease for a create never sent.
+   */
+  release(lease: Lease, dropIntent?: CreateIntent): Promise<void>;
   /** The entry, without taking the lease (reports and reconcile). */
   read(tenantId: string): Promise<LedgerEntry | undefined>;
   /** Writes the state of a tenant the ledger has never recorded; false when it already has one. */

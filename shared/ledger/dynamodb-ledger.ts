@@ -18,7 +18,9 @@ import { awsErrorName } from '../aws/errors.ts';
 import { LeaseLostError } from '../domain/errors.ts';
 import { OUTCOME_TYPES, type OutcomeType } from '../domain/outcome-event.ts';
 import {
+  type CreateIntent,
   type Lease,
+  type LeaseResult,
   type LedgerEntry,
   type LedgerState,
   SUBACCOUNT_STATUSES,
@@ -136,6 +138,32 @@ export const parseLedgerItem = (item: Item): LedgerEntry => {
   };
 };
 
+const sameIntent = (a: CreateIntent | undefined, b: CreateIntent | undefined): boolean =>
+  a !== undefined && b !== undefined && a.eventId === b.eventId && a.startedAt === b.startedAt;
+
+/**
+ * The lease taken, from the entry as the acquire found it. When the entry found already held this
+ * lease, the acquire is the SDK resending its own write after a lost answer, and an intent found
+ * that is exactly the one passed is this attempt's, not an earlier one's. (A redelivery of the same
+ * event is another owner: an identical intent it finds is an earlier attempt's.)
+ */
+export const leaseTaken = (
+  found: LedgerEntry,
+  lease: Lease,
+  intent: CreateIntent | undefined,
+  foundOwner: string | undefined,
+): Extract<LeaseResult, { acquired: true }> => {
+  const own = foundOwner === lease.owner && sameIntent(found.createIntent, intent);
+  const { createIntent: earlier, ...rest } = found;
+  const entry: LedgerEntry = own || earlier === undefined ? rest : { ...rest, createIntent: earlier };
+  return {
+    acquired: true,
+    entry,
+    lease,
+    intentRecorded: intent !== undefined && (own || earlier === undefined),
+  };
+};
+
 export const createDynamoDbLedger = ({
   client,
   tableName,
@@ -165,15 +193,21 @@ export const createDynamoDbLedger = ({
   const leaseValues = (lease: Lease): Item => ({ ':owner': s(lease.owner), ':version': n(lease.version) });
 
   return {
-    acquire: async (tenantId, owner, expiresAt, at) => {
+    acquire: async (tenantId, owner, expiresAt, at, intent) => {
+      // The intent rides on the lease's write: the created event it belongs to is about to look
+      // its subaccount up and, most often, create it; one round trip fewer on every signup.
+      // if_not_exists keeps an earlier attempt's intent, whose age the settle time counts from.
+      const intentClause =
+        intent === undefined
+          ? ''
+          : ', #intentEventId = if_not_exists(#intentEventId, :intentEventId), #intentStartedAt = if_not_exists(#intentStartedAt, :intentStartedAt)';
       try {
         const answer = await client.send(
           new UpdateItemCommand(
             expressions({
               TableName: tableName,
               Key: key(tenantId),
-              UpdateExpression:
-                'SET #leaseOwner = :owner, #leaseExpiresAt = :expiresAt, #version = if_not_exists(#version, :zero)',
+              UpdateExpression: `SET #leaseOwner = :owner, #leaseExpiresAt = :expiresAt, #version = if_not_exists(#version, :zero)${intentClause}`,
               // Re-entrant for its own owner: the SDK resending an acquire whose answer was lost
               // must not find the tenant busy with itself until the lease lapses.
               ConditionExpression:
@@ -183,14 +217,20 @@ export const createDynamoDbLedger = ({
                 ':expiresAt': n(expiresAt),
                 ':zero': n(0),
                 ':now': n(at),
+                ...(intent === undefined
+                  ? {}
+                  : { ':intentEventId': s(intent.eventId), ':intentStartedAt': n(intent.startedAt) }),
               },
-              ReturnValues: 'ALL_NEW' as const,
+              // The item as it was: what an earlier attempt left (its intent among it).
+              ReturnValues: 'ALL_OLD' as const,
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
             }),
           ),
         );
-        const entry = parseLedgerItem(answer.Attributes ?? { ...key(tenantId) });
-        return { acquired: true, entry, lease: { tenantId, owner, version: entry.version, expiresAt } };
+        const item = answer.Attributes ?? { ...key(tenantId) };
+        const found = parseLedgerItem(item);
+        const lease = { tenantId, owner, version: found.version, expiresAt };
+        return leaseTaken({ ...found, tenantId }, lease, intent, item.leaseOwner?.S);
       } catch (error) {
         if (!isConditionFailure(error)) throw new LedgerCallError('UpdateItem', tenantId, error);
         const held = (error as { Item?: Item }).Item?.leaseExpiresAt?.N;
@@ -238,16 +278,26 @@ export const createDynamoDbLedger = ({
       );
     },
 
-    release: async (lease) => {
+    release: async (lease, dropIntent) => {
+      const intentValues: Item =
+        dropIntent === undefined
+          ? {}
+          : { ':intentEventId': s(dropIntent.eventId), ':intentStartedAt': n(dropIntent.startedAt) };
       try {
         await client.send(
           new UpdateItemCommand(
             expressions({
               TableName: tableName,
               Key: key(lease.tenantId),
-              UpdateExpression: 'REMOVE #leaseOwner, #leaseExpiresAt',
-              ConditionExpression: '#leaseOwner = :owner',
-              ExpressionAttributeValues: { ':owner': s(lease.owner) },
+              UpdateExpression:
+                dropIntent === undefined
+                  ? 'REMOVE #leaseOwner, #leaseExpiresAt'
+                  : 'REMOVE #leaseOwner, #leaseExpiresAt, #intentEventId, #intentStartedAt',
+              ConditionExpression:
+                dropIntent === undefined
+                  ? '#leaseOwner = :owner'
+                  : '#leaseOwner = :owner AND #intentEventId = :intentEventId AND #intentStartedAt = :intentStartedAt',
+              ExpressionAttributeValues: { ':owner': s(lease.owner), ...intentValues },
             }),
           ),
         );

@@ -5,24 +5,7 @@
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
 import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-
-/**
- * Short timeouts, as for the other AWS clients: a hung call must fail well inside the invocation,
- * leaving time to hand the record back. Without `throwOnRequestTimeout` the SDK only logs a
- * warning and keeps waiting.
- */
-export const EVENTBRIDGE_REQUEST_HANDLER = {
-  connectionTimeout: 2_000,
-  requestTimeout: 5_000,
-  throwOnRequestTimeout: true,
-} as const;
-
-/** The SDK's standard retry mode already retries a throttled or failed (5xx) call before we see it. */
-export const EVENTBRIDGE_MAX_ATTEMPTS = 3;
+import { functionClientConfig } from '../aws/client-defaults.ts';
 
 export const createEventBridgeClient = (overrides: EventBridgeClientConfig = {}): EventBridgeClient =>
-  new EventBridgeClient({
-    maxAttempts: EVENTBRIDGE_MAX_ATTEMPTS,
-    requestHandler: { ...EVENTBRIDGE_REQUEST_HANDLER },
-    ...overrides,
-  });
+  new EventBridgeClient({ ...functionClientConfig(), ...overrides });

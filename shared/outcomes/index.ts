@@ -1,5 +1,5 @@
 /** Outcome events on EventBridge: the adapter of the OutcomePublisher port (shared/domain/outcome-event.ts). */
-export { createEventBridgeClient, EVENTBRIDGE_MAX_ATTEMPTS, EVENTBRIDGE_REQUEST_HANDLER } from './client.ts';
+export { createEventBridgeClient } from './client.ts';
 export { type FailedOutcomeEntry, InvalidOutcomeError, OutcomePublishError } from './errors.ts';
 export {
   createEventBridgeOutcomePublisher,

@@ -16,6 +16,7 @@ import type {
   TenantLedger,
   TenantRecord,
 } from '../../shared/domain/ports.ts';
+import { leaseTaken } from '../../shared/ledger/dynamodb-ledger.ts';
 
 export interface InMemoryGateway extends SubaccountGateway {
   readonly accounts: Map<
@@ -164,19 +165,20 @@ export const inMemoryLedger = (): InMemoryLedger => {
   const ledger: InMemoryLedger = {
     items,
     calls: [],
-    acquire: async (tenantId, owner, expiresAt, now) => {
+    acquire: async (tenantId, owner, expiresAt, now, intent) => {
       ledger.calls.push('acquire');
       const item = items.get(tenantId) ?? { entry: { tenantId, version: 0 } };
       if (item.lease !== undefined && item.lease.expiresAt >= now && item.lease.owner !== owner) {
         return { acquired: false, heldUntil: item.lease.expiresAt };
       }
+      const found = item.entry;
+      const foundOwner = item.lease?.owner;
       item.lease = { owner, expiresAt };
+      if (intent !== undefined && found.createIntent === undefined) {
+        item.entry = { ...found, createIntent: intent };
+      }
       items.set(tenantId, item);
-      return {
-        acquired: true,
-        entry: item.entry,
-        lease: { tenantId, owner, version: item.entry.version, expiresAt },
-      };
+      return leaseTaken(found, { tenantId, owner, version: found.version, expiresAt }, intent, foundOwner);
     },
     recordCreateIntent: async (lease, intent) => {
       ledger.calls.push('intent');
@@ -191,10 +193,17 @@ export const inMemoryLedger = (): InMemoryLedger => {
       item.entry = { tenantId: lease.tenantId, version: lease.version + 1, state };
       item.lease = undefined;
     },
-    release: async (lease) => {
+    release: async (lease, dropIntent) => {
       ledger.calls.push('release');
       const item = items.get(lease.tenantId);
-      if (item?.lease?.owner === lease.owner) item.lease = undefined;
+      if (item?.lease?.owner !== lease.owner) return;
+      const recorded = item.entry.createIntent;
+      if (dropIntent !== undefined) {
+        if (recorded?.eventId !== dropIntent.eventId || recorded.startedAt !== dropIntent.startedAt) return;
+        const { createIntent: _dropped, ...rest } = item.entry;
+        item.entry = rest;
+      }
+      item.lease = undefined;
     },
     read: async (tenantId) => items.get(tenantId)?.entry,
     adopt: async (tenantId, state) => {

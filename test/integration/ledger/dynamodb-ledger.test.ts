@@ -88,6 +88,47 @@ describe('the lease and the fence', () => {
     expect((await ledger.acquire('lost-acquire', 'owner-b', T0 + 30_000, T0)).acquired).toBe(false);
   });
 
+  it("records a signup's create intent with the lease, and keeps an earlier attempt's", async () => {
+    const mine = { eventId: 'evt-signup', startedAt: T0 };
+    const first = await ledger.acquire('intent-with-lease', 'owner-a', T0 + 30_000, T0, mine);
+    expect(first).toMatchObject({ acquired: true, intentRecorded: true });
+    expect(first.acquired && first.entry.createIntent).toBeUndefined();
+    expect((await ledger.read('intent-with-lease'))?.createIntent).toEqual(mine);
+    // The first attempt died after its create POST (the intent stays); its lease lapses.
+    const later = { eventId: 'evt-signup', startedAt: T0 + 31_000 };
+    const second = await ledger.acquire('intent-with-lease', 'owner-b', T0 + 61_000, T0 + 31_000, later);
+    expect(second).toMatchObject({ acquired: true, intentRecorded: false, entry: { createIntent: mine } });
+    expect((await ledger.read('intent-with-lease'))?.createIntent).toEqual(mine);
+  });
+
+  it('knows its own intent in an acquire the SDK resent after a lost answer', async () => {
+    const mine = { eventId: 'evt-resent', startedAt: T0 };
+    cloud.dynamodb.faults.loseNextAnswers(1, 'UpdateItem');
+    const taken = await ledger.acquire('intent-resent', 'owner-a', T0 + 30_000, T0, mine);
+    expect(cloud.dynamodb.stats().faultsInjected['lost-answer']).toBeGreaterThan(0);
+    expect(taken).toMatchObject({ acquired: true, intentRecorded: true });
+    expect(taken.acquired && taken.entry.createIntent).toBeUndefined();
+  });
+
+  it("takes an identical intent left by another owner for an earlier attempt's", async () => {
+    const intent = { eventId: 'evt-same-ms', startedAt: T0 };
+    await ledger.acquire('intent-same-ms', 'owner-a', T0, T0, intent);
+    const again = await ledger.acquire('intent-same-ms', 'owner-b', T0 + 30_000, T0 + 1, intent);
+    expect(again).toMatchObject({ acquired: true, intentRecorded: false, entry: { createIntent: intent } });
+  });
+
+  it('drops, on release, the intent of a create never sent, and only that one', async () => {
+    const mine = { eventId: 'evt-unsent', startedAt: T0 };
+    const taken = await ledger.acquire('intent-dropped', 'owner-a', T0 + 30_000, T0, mine);
+    if (!taken.acquired) throw new Error('expected the lease');
+    await ledger.release(taken.lease, { ...mine, startedAt: T0 + 1 });
+    // Not the intent recorded: the lease stays held and the intent with it.
+    expect((await ledger.read('intent-dropped'))?.createIntent).toEqual(mine);
+    await ledger.release(taken.lease, mine);
+    expect((await ledger.read('intent-dropped'))?.createIntent).toBeUndefined();
+    expect((await ledger.acquire('intent-dropped', 'owner-b', T0 + 30_000, T0)).acquired).toBe(true);
+  });
+
   it('survives throttling through the SDK retries, and reports it retryable when they run out', async () => {
     cloud.dynamodb.faults.throttleNext(1, 'UpdateItem');
     expect((await ledger.acquire('throttled', 'owner-a', T0 + 30_000, T0)).acquired).toBe(true);

@@ -362,3 +362,194 @@ describe('createEventBridgeClient', () => {
     expect(s.bus.received(OUTCOME_BUS)).toHaveLength(1);
   });
 });
+
+describe('EventBridge outcome publisher: concurrent publishes share PutEvents calls', () => {
+  /** One `publish` per outcome list, all started in the same tick, as a batch's records do. */
+  const concurrently = (
+    s: Setup,
+    lists: readonly (readonly OutcomeEvent[])[],
+    options: Partial<EventBridgeOutcomePublisherOptions> = {},
+  ) => {
+    const shared = publisher(s, options);
+    return Promise.allSettled(lists.map((outcomes) => shared.publish(outcomes)));
+  };
+  const singles = (count: number) => many(count).map((outcome) => [outcome]);
+  const entriesPerCall = (s: Setup) =>
+    s.wire.map((body) => (JSON.parse(body) as { Entries: unknown[] }).Entries.length);
+  const tenantsOnBus = (s: Setup) => s.bus.received(OUTCOME_BUS).map((event) => event.detail.tenantId);
+  const reasonOf = (result: PromiseSettledResult<void> | undefined): unknown =>
+    result?.status === 'rejected' ? result.reason : undefined;
+
+  it('sends 10 single publishes of one tick in one call, and resolves each of them', async () => {
+    const s = await start();
+    const results = await concurrently(s, singles(10));
+    expect(results.map(({ status }) => status)).toEqual(Array(10).fill('fulfilled'));
+    expect(s.bus.stats().byOperation.PutEvents).toBe(1);
+    expect(entriesPerCall(s)).toEqual([10]);
+    expect(tenantsOnBus(s)).toEqual(many(10).map((outcome) => outcome.tenantId));
+    expectNoToken(s);
+  });
+
+  it('chunks 12 single publishes into 10 + 2, in the order publish was called', async () => {
+    const s = await start();
+    const results = await concurrently(s, singles(12));
+    expect(results.every(({ status }) => status === 'fulfilled')).toBe(true);
+    expect(s.bus.stats().byOperation.PutEvents).toBe(2);
+    expect(entriesPerCall(s)).toEqual([10, 2]);
+    expect(tenantsOnBus(s)).toEqual(many(12).map((outcome) => outcome.tenantId));
+  });
+
+  it("keeps a caller's own outcomes consecutive and in order among the others", async () => {
+    const s = await start();
+    const [p1, p2, p3, p4, p5] = many(5) as [
+      OutcomeEvent,
+      OutcomeEvent,
+      OutcomeEvent,
+      OutcomeEvent,
+      OutcomeEvent,
+    ];
+    const results = await concurrently(s, [[p1], [p2, p3, p4], [], [p5]]);
+    expect(results.every(({ status }) => status === 'fulfilled')).toBe(true);
+    expect(entriesPerCall(s)).toEqual([5]);
+    expect(tenantsOnBus(s)).toEqual(['tenant-1', 'tenant-2', 'tenant-3', 'tenant-4', 'tenant-5']);
+  });
+
+  it('sends a publish of a later turn in a call of its own, without waiting for the one in flight', async () => {
+    const s = await start();
+    const shared = publisher(s);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    s.bus.faults.setLatency(300);
+    const first = shared.publish([provisioned(1)]);
+    await pause(20);
+    const second = shared.publish([provisioned(2)]);
+    await pause(20);
+    // The second call is on the wire while the first is still unanswered.
+    expect(entriesPerCall(s)).toEqual([1, 1]);
+    expect(s.bus.received()).toEqual([]);
+    await Promise.all([first, second]);
+    s.bus.faults.setLatency(0);
+    expect(tenantsOnBus(s)).toEqual(['tenant-1', 'tenant-2']);
+  });
+
+  it('resends a throttled entry of one caller alone, and rejects only the caller whose entry failed again', async () => {
+    const s = await start();
+    // Call 1 throttles the entries of callers 0 and 3; the resend [caller 0, caller 3] throttles
+    // its entry 0 (caller 0's) again, and accepts caller 3's.
+    s.bus.faults.throttleEntriesOfNext(2, [0, 3]);
+    const results = await concurrently(s, singles(6));
+    expect(results.map(({ status }) => status)).toEqual([
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const error = reasonOf(results[0]);
+    expect(error).toBeInstanceOf(OutcomePublishError);
+    expect(error).toMatchObject({
+      failed: [{ index: 0, type: 'tenant.provisioned', errorCode: 'ThrottlingException' }],
+      context: { failedEntryCount: 1, outcomeCount: 1 },
+      message: 'EventBridge did not accept 1 of 1 outcome events: ThrottlingException',
+    });
+    expect((error as Error).cause).toBeUndefined();
+    // Every caller's own entry is its index 0: the resend picks entries by identity, not index.
+    expect(entriesPerCall(s)).toEqual([6, 2]);
+    expect(tenantsOnBus(s).sort()).toEqual(['tenant-2', 'tenant-3', 'tenant-4', 'tenant-5', 'tenant-6']);
+    expectNoToken(s, error);
+  });
+
+  it("indexes a caller's failed entries in its own list, with its own total", async () => {
+    const s = await start();
+    // Queue: A0 A1 B0 B1 B2; entry 3 of the call is B's outcome 1.
+    s.bus.faults.inject({ fault: { kind: 'entry-internal-failure', entries: [3] }, times: 1 });
+    const outcomes = many(5);
+    const results = await concurrently(s, [outcomes.slice(0, 2), outcomes.slice(2)], {
+      retryFailedEntries: false,
+    });
+    expect(results[0]?.status).toBe('fulfilled');
+    expect(reasonOf(results[1])).toMatchObject({
+      name: 'OutcomePublishError',
+      failed: [{ index: 1, errorCode: 'InternalFailure' }],
+      context: { outcomeCount: 3 },
+    });
+    expect(s.bus.stats().byOperation.PutEvents).toBe(1);
+  });
+
+  it('rejects every caller of a call that failed whole with its cause, and publishes again afterwards', async () => {
+    const s = await start();
+    const shared = publisher(s);
+    s.bus.faults.failNext(3);
+    const results = await Promise.allSettled(singles(4).map((outcomes) => shared.publish(outcomes)));
+    for (const result of results) {
+      const error = reasonOf(result);
+      expect(error).toBeInstanceOf(OutcomePublishError);
+      expect(error).toMatchObject({
+        failed: [{ index: 0, errorCode: 'InternalException' }],
+        context: { outcomeCount: 1 },
+      });
+      expect(((error as Error).cause as Error).name).toBe('InternalException');
+      expectNoToken(s, error);
+    }
+    expect(s.bus.stats().byOperation.PutEvents).toBe(3);
+    expect(s.bus.received()).toEqual([]);
+
+    await shared.publish([provisioned(9)]);
+    expect(tenantsOnBus(s)).toEqual(['tenant-9']);
+  });
+
+  it('holds back only the later entries of the caller whose call failed whole, and still sends the others', async () => {
+    const s = await start();
+    // Queue: A0..A11, B0; chunks [A0..A9] and [A10, A11, B0]. The first call fails whole.
+    s.bus.faults.failNext(3);
+    const results = await concurrently(s, [many(12), [provisioned(20)]]);
+    const error = reasonOf(results[0]) as OutcomePublishError;
+    expect(error).toBeInstanceOf(OutcomePublishError);
+    expect(error.failed.map(({ index, errorCode }) => [index, errorCode])).toEqual([
+      ...Array.from({ length: 10 }, (_, index) => [index, 'InternalException']),
+      [10, 'NotSent'],
+      [11, 'NotSent'],
+    ]);
+    expect(error.message).toBe(
+      'EventBridge did not accept 12 of 12 outcome events: InternalException x10, NotSent x2',
+    );
+    expect((error.cause as Error).name).toBe('InternalException');
+    expect(results[1]?.status).toBe('fulfilled');
+    // A10 and A11 were truly not sent: the second call held B0 alone.
+    expect(entriesPerCall(s)).toEqual([10, 10, 10, 1]);
+    expect(tenantsOnBus(s)).toEqual(['tenant-20']);
+  });
+
+  it('rejects only the caller of an invalid outcome, with InvalidOutcomeError, and publishes the rest', async () => {
+    const s = await start();
+    const lists = singles(5);
+    lists[2] = [{ ...provisioned(3), accountSid: TOKEN } as OutcomeEvent];
+    const results = await concurrently(s, lists);
+    expect(results.map(({ status }) => status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const error = reasonOf(results[2]);
+    expect(error).toBeInstanceOf(InvalidOutcomeError);
+    expect(error).not.toBeInstanceOf(OutcomePublishError);
+    expect(entriesPerCall(s)).toEqual([4]);
+    expect(tenantsOnBus(s)).toEqual(['tenant-1', 'tenant-2', 'tenant-4', 'tenant-5']);
+    expectNoToken(s, error);
+  });
+
+  it('sends each publish in a call of its own with coalesce: false', async () => {
+    const s = await start();
+    const results = await concurrently(s, singles(10), { coalesce: false });
+    expect(results.every(({ status }) => status === 'fulfilled')).toBe(true);
+    expect(s.bus.stats().byOperation.PutEvents).toBe(10);
+    expect(entriesPerCall(s)).toEqual(Array(10).fill(1));
+    expect(tenantsOnBus(s).sort()).toEqual(
+      many(10)
+        .map((outcome) => outcome.tenantId)
+        .sort(),
+    );
+  });
+});

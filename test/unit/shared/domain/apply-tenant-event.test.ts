@@ -84,6 +84,12 @@ describe('tenant.created', () => {
 
   it('creates one active subaccount and stores its credentials with the watermark', async () => {
     const event = tenantEvent('tenant.created', 'acme', { at: 1 });
+    const create = gateway.create;
+    let intentAtCreate: unknown;
+    gateway.create = async (...args) => {
+      intentAtCreate = ledger.items.get('acme')?.entry.createIntent;
+      return create(...args);
+    };
     const outcome = await apply(event);
     expect(outcome.kind).toBe('created');
     const [account] = live();
@@ -109,9 +115,30 @@ describe('tenant.created', () => {
     expect(ledger.items.get('acme')?.entry.version).toBe(1);
     expect(ledger.items.get('acme')?.lease).toBeUndefined();
     expect(gateway.calls).toEqual(['list', 'create']);
-    // The describe adopts a tenant provisioned before the ledger; the intent precedes the create.
+    // The describe adopts a tenant provisioned before the ledger.
     expect(vault.calls).toEqual(['describe', 'create']);
-    expect(ledger.calls).toEqual(['acquire', 'intent', 'commit']);
+    // The intent rides on the lease's write, so it is in the ledger before the create is sent.
+    expect(ledger.calls).toEqual(['acquire', 'commit']);
+    expect(intentAtCreate).toEqual({ eventId: event.eventId, startedAt: clock });
+    expect(ledger.items.get('acme')?.entry.createIntent).toBeUndefined();
+  });
+
+  it('leaves no intent behind when it ends without sending a create', async () => {
+    const event = tenantEvent('tenant.created', 'acme', { at: 1 });
+    await apply(event);
+    // A replay takes the lease with an intent, and releases both.
+    expect(await apply(event)).toMatchObject({ kind: 'noop' });
+    expect(ledger.items.get('acme')?.entry.createIntent).toBeUndefined();
+    // A lookup that fails before the create: the retry may create at once, with no settle wait.
+    const findByFriendlyName = gateway.findByFriendlyName;
+    gateway.findByFriendlyName = async () => {
+      throw Object.assign(new Error('Twilio unavailable'), { retryable: true });
+    };
+    const other = tenantEvent('tenant.created', 'globex', { at: 1 });
+    await expect(apply(other)).rejects.toThrow('Twilio unavailable');
+    expect(ledger.items.get('globex')?.entry.createIntent).toBeUndefined();
+    gateway.findByFriendlyName = findByFriendlyName;
+    expect((await apply(other)).kind).toBe('created');
   });
 
   it('is a no-op on replay', async () => {
@@ -165,8 +192,11 @@ describe('tenant.created', () => {
     expect(gateway.calls).toEqual(['list', 'list']);
 
     clock += 2_000;
+    ledger.calls = [];
     expect((await apply(event)).kind).toBe('created');
     expect(live()).toHaveLength(1);
+    // The settled intent was the first attempt's: this create records one of its own first.
+    expect(ledger.calls).toEqual(['acquire', 'intent', 'commit']);
     expect(ledger.items.get('acme')?.entry.createIntent).toBeUndefined();
   });
 

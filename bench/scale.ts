@@ -66,12 +66,12 @@ export interface ScaleBound {
 
 /**
  * A created event's calls, in order (shared/domain/apply-tenant-event.ts): the FriendlyName list
- * goes out together with the ledger lease, DescribeSecret follows the lease; then the create
- * intent, the create, CreateSecret and the ledger commit, one after the other.
+ * and DescribeSecret go out together with the ledger lease (whose write also records the create
+ * intent); then the create, CreateSecret and the ledger commit, one after the other.
  */
 export const scaleBound = (settings: ScaleSettings): ScaleBound => {
   const { twilio, secrets, dynamodb } = LATENCY_MS;
-  const chainMs = Math.max(twilio, dynamodb + secrets) + dynamodb + twilio + secrets + dynamodb;
+  const chainMs = Math.max(twilio, dynamodb, secrets) + twilio + secrets + dynamodb;
   const twilioTenantsPerSecond =
     settings.twilioConcurrencyLimit / ((TWILIO_CALLS_PER_CREATED * twilio) / 1000);
   const chainsPerBatch = Math.ceil(BATCH_SIZE / Math.min(BATCH_SIZE, settings.tenantConcurrency));

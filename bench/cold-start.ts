@@ -1,9 +1,11 @@
 /**
  * Cold start as Lambda pays it: a fresh Node process imports the bundled handler (built with the
  * stack's esbuild options) and handles its first event, a `tenant.created` for a tenant never
- * seen, against the local cloud. Three bundles take turns in the same run: the shipped handler,
+ * seen, against the local cloud. Four bundles take turns in the same run: the shipped handler,
  * the same handler on the official `twilio` library (its bundle with shared/twilio/client.ts
- * replaced by bench/variants/twilio-library-accounts.ts, nothing else changed), and an empty
+ * replaced by bench/variants/twilio-library-accounts.ts, nothing else changed), the same handler
+ * with a Twilio client answering from memory (bench/variants/in-memory-twilio-accounts.ts: what
+ * no Twilio client can take away, hence the lowest ratio any client could reach), and an empty
  * handler (the floor: process start and Node's own boot).
  */
 import { fileURLToPath } from 'node:url';
@@ -34,6 +36,14 @@ export const COLD_START_VARIANTS = {
     entry: HANDLER_ENTRY.tenantEvents,
     substitutes: {
       [fromHere('../shared/twilio/client.ts')]: fromHere('./variants/twilio-library-accounts.ts'),
+    },
+  },
+  // The real handler with a Twilio client that answers from memory: what no client can take away.
+  inMemoryTwilio: {
+    name: 'in-memory-twilio',
+    entry: HANDLER_ENTRY.tenantEvents,
+    substitutes: {
+      [fromHere('../shared/twilio/client.ts')]: fromHere('./variants/in-memory-twilio-accounts.ts'),
     },
   },
   empty: { name: 'empty', entry: fromHere('./variants/empty-handler.ts') },
@@ -67,6 +77,12 @@ export interface ColdStartResult {
   readonly ratioVsTwilioLibrary: number;
   /** The same ratio with the floor (process start, Node boot) taken off both sides. */
   readonly ratioVsTwilioLibraryAboveFloor: number;
+  /**
+   * The in-memory-Twilio variant over the library variant: the lowest ratio any Twilio client
+   * could give this handler, since everything but the client is the same in both.
+   */
+  readonly lowestRatioAnyTwilioClient: number;
+  readonly lowestRatioAnyTwilioClientAboveFloor: number;
   readonly repetitions: number;
   readonly variants: Readonly<Record<ColdStartVariant, VariantFigures>>;
 }
@@ -118,6 +134,7 @@ export const bundleVariants = async (): Promise<Record<ColdStartVariant, Bundled
   const bundles = {
     handler: await bundleVariant(COLD_START_VARIANTS.handler),
     twilioLibrary: await bundleVariant(COLD_START_VARIANTS.twilioLibrary),
+    inMemoryTwilio: await bundleVariant(COLD_START_VARIANTS.inMemoryTwilio),
     empty: await bundleVariant(COLD_START_VARIANTS.empty),
   };
   // The comparison holds only if the library variant carries the library instead of undici.
@@ -133,7 +150,12 @@ export const measureColdStart = async (
   options: { repetitions: number },
 ): Promise<ColdStartResult> => {
   const names = Object.keys(COLD_START_VARIANTS) as ColdStartVariant[];
-  const samples: Record<ColdStartVariant, Sample[]> = { handler: [], twilioLibrary: [], empty: [] };
+  const samples: Record<ColdStartVariant, Sample[]> = {
+    handler: [],
+    twilioLibrary: [],
+    inMemoryTwilio: [],
+    empty: [],
+  };
   // One unmeasured round first (file cache); then the variants take turns, each round starting
   // with a different one, so a slow moment of the machine does not land on one variant only.
   for (let turn = -1; turn < options.repetitions; turn += 1) {
@@ -146,17 +168,21 @@ export const measureColdStart = async (
   const variants = {
     handler: figures(bundles.handler, samples.handler),
     twilioLibrary: figures(bundles.twilioLibrary, samples.twilioLibrary),
+    inMemoryTwilio: figures(bundles.inMemoryTwilio, samples.inMemoryTwilio),
     empty: figures(bundles.empty, samples.empty),
   };
+  const aboveFloor = (variant: VariantFigures) => variant.ms - variants.empty.ms;
   return {
     bundleBytes: variants.handler.bundleBytes,
     ms: variants.handler.ms,
     twilioLibraryMs: variants.twilioLibrary.ms,
     emptyMs: variants.empty.ms,
     ratioVsTwilioLibrary: ratio(variants.handler.ms, variants.twilioLibrary.ms),
-    ratioVsTwilioLibraryAboveFloor: ratio(
-      variants.handler.ms - variants.empty.ms,
-      variants.twilioLibrary.ms - variants.empty.ms,
+    ratioVsTwilioLibraryAboveFloor: ratio(aboveFloor(variants.handler), aboveFloor(variants.twilioLibrary)),
+    lowestRatioAnyTwilioClient: ratio(variants.inMemoryTwilio.ms, variants.twilioLibrary.ms),
+    lowestRatioAnyTwilioClientAboveFloor: ratio(
+      aboveFloor(variants.inMemoryTwilio),
+      aboveFloor(variants.twilioLibrary),
     ),
     repetitions: options.repetitions,
     variants,

@@ -28,9 +28,19 @@ export const formatResults = (results: BenchResults): string => {
         ms(coldStart.twilioLibraryMs),
         `${kib(v.twilioLibrary.bundleBytes)}, init ${ms(v.twilioLibrary.initMs)}`,
       ],
+      [
+        'in-memory Twilio client variant',
+        ms(v.inMemoryTwilio.ms),
+        `${kib(v.inMemoryTwilio.bundleBytes)}, init ${ms(v.inMemoryTwilio.initMs)}`,
+      ],
       ['empty handler (floor)', ms(coldStart.emptyMs)],
       ['ratio shipped / twilio library', coldStart.ratioVsTwilioLibrary.toFixed(3), 'target <= 0.5'],
       ['ratio above the floor', coldStart.ratioVsTwilioLibraryAboveFloor.toFixed(3)],
+      [
+        'lowest ratio any Twilio client allows',
+        coldStart.lowestRatioAnyTwilioClient.toFixed(3),
+        `above the floor ${coldStart.lowestRatioAnyTwilioClientAboveFloor.toFixed(3)}`,
+      ],
       ...Object.entries(coldStart.importCost).map(([name, cost]): [string, string, string] => [
         `  import ${name}`,
         ms(cost.ms),

@@ -35,6 +35,10 @@ export const BUNDLING: BundlingOptions = {
   // Stack traces only need file and line; embedding sources would double the map's size.
   sourcesContent: false,
   bundleAwsSDK: true,
+  // undici carries its HTTP parser twice, as base64 WebAssembly: a SIMD build, and a fallback
+  // (72 KB) loaded only where SIMD is missing, which no Lambda runtime is. Left out, it is never
+  // parsed at cold start; shared/twilio/transport.ts refuses, with the reason, to run without SIMD.
+  externalModules: ['*/llhttp/llhttp-wasm.js'],
 };
 
 /** The settings every function of the stack takes from configuration, passed through as one. */

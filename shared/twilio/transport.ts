@@ -9,7 +9,12 @@ import sendRequest from 'undici/lib/api/api-request.js';
 // Only undici's Agent and its request API. The package entry also loads fetch, WebSocket, the
 // caches and the mocks: about 240 KiB of bundle and ~40 ms of cold start this client never uses.
 import Agent from 'undici/lib/dispatcher/agent.js';
-import { apiErrorFromAnswer, networkErrorFromThrown, TwilioCallAbortedError } from './errors.ts';
+import {
+  apiErrorFromAnswer,
+  networkErrorFromThrown,
+  TwilioCallAbortedError,
+  TwilioConfigError,
+} from './errors.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import type { CallOptions, TwilioAnswer, TwilioRequest } from './types.ts';
 
@@ -31,9 +36,34 @@ export const DEFAULT_TIMEOUTS: TwilioTimeouts = Object.freeze({
 // Keyed by connect timeout, the one setting that belongs to the agent rather than the request.
 const sharedAgents = new Map<number, Dispatcher>();
 
+/** Node's WebAssembly global, which this project's TypeScript libs declare as types only. */
+const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+
+/** `(func (result v128) v128.const 0)`: valid only where WebAssembly SIMD is. */
+const WASM_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/**
+ * The functions ship undici's HTTP parser in its WebAssembly SIMD build only (the other build is
+ * left out of the bundle: infra/constructs/provisioner-function.ts), which every Lambda runtime
+ * runs (x86_64 and arm64). A runtime without SIMD would fail at the first connection with a
+ * missing module; this says why, at cold start, instead.
+ */
+export const assertHttpParserSupported = (simd = wasm.validate(WASM_SIMD_PROBE)): void => {
+  if (!simd) {
+    throw new TwilioConfigError(
+      'the runtime',
+      'lacks WebAssembly SIMD, which the bundled HTTP parser (undici llhttp) needs',
+    );
+  }
+};
+
 export const sharedDispatcher = (connectTimeoutMs: number): Dispatcher => {
   let agent: Dispatcher | undefined = sharedAgents.get(connectTimeoutMs);
   if (!agent) {
+    assertHttpParserSupported();
     agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 });
     sharedAgents.set(connectTimeoutMs, agent);
   }

@@ -48,4 +48,15 @@ describe('real synth: bundling, CloudFormation validation and cdk-nag as `cdk sy
     // Parses as ESM without running the module's top level.
     expect(() => execFileSync(process.execPath, ['--check', bundle], { stdio: 'pipe' })).not.toThrow();
   });
+
+  it("ships undici's SIMD HTTP parser only, its fallback build left a runtime require", () => {
+    const code = readFileSync(join(bundleDirOf('TenantEventsFunctionHandlerFunction'), 'index.mjs'), 'utf8');
+    const simd = readFileSync('node_modules/undici/lib/llhttp/llhttp_simd-wasm.js', 'utf8');
+    const fallback = readFileSync('node_modules/undici/lib/llhttp/llhttp-wasm.js', 'utf8');
+    // Each build is one base64 literal; a slice from its middle identifies it.
+    const marker = (source: string) => source.slice(source.length / 2, source.length / 2 + 64);
+    expect(code).toContain(marker(simd));
+    expect(code).not.toContain(marker(fallback));
+    expect(code).toContain('"../llhttp/llhttp-wasm.js"');
+  });
 });

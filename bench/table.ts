@@ -66,14 +66,15 @@ export const formatResults = (results: BenchResults): string => {
       ],
     ),
     render(
-      'Calls per event (Twilio / Secrets Manager, measured vs minimum)',
+      'Calls per event (Twilio / Secrets Manager / DynamoDB, measured vs minimum)',
       (['tenant.created', 'tenant.delinquent', 'tenant.reinstated', 'tenant.churned'] as const).map(
         (type) => {
           const calls = callsPerEvent[type];
+          const { minimum } = calls;
           return [
             type,
-            `${calls.twilio} / ${calls.secrets}`,
-            `minimum ${calls.minimum.twilio} / ${calls.minimum.secrets}${calls.atMinimum ? '' : '  ABOVE MINIMUM'}`,
+            `${calls.twilio} / ${calls.secrets} / ${calls.dynamodb}`,
+            `minimum ${minimum.twilio} / ${minimum.secrets} / ${minimum.dynamodb}${calls.atMinimum ? '' : '  ABOVE MINIMUM'}`,
           ];
         },
       ),

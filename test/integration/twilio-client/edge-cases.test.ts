@@ -31,6 +31,7 @@ import {
   startScriptedServer,
   twilioError,
 } from './scripted-server.ts';
+import { drain, failureOf, testClientOptions } from './support.ts';
 
 const MAIN_SID = `AC${'1'.repeat(32)}`;
 const SUB_SID = `AC${'2'.repeat(32)}`;
@@ -54,30 +55,14 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}) => {
     credentials: { current: () => ({ accountSid: MAIN_SID, authToken: TOKEN }) },
     baseUrl: server.url,
     dispatcher: agent,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    ...testClientOptions((ms) => sleeps.push(ms)),
     timeouts: { headersMs: 2000 },
     ...overrides,
   });
   return { client, sleeps };
 };
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-};
-
-const drain = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+const failure = failureOf();
 
 describe('requests on the wire', () => {
   it('creates with a form body, Basic auth, JSON accept and the product User-Agent', async () => {

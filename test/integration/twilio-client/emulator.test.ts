@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTwilioEmulator, type TwilioEmulator } from '../../../local/twilio-emulator/index.ts';
 import {
   createTwilioAccountsClient,
-  type TwilioAccount,
   type TwilioAccountsApi,
   type TwilioAccountsClientOptions,
   TwilioAmbiguousCreateError,
@@ -18,6 +17,7 @@ import {
   TwilioRateLimitError,
   TwilioSubaccountClosedError,
 } from '../../../shared/twilio/index.ts';
+import { drain, failureOf, testClientOptions } from './support.ts';
 
 const agent = new Agent({ connect: { timeout: 1000 } });
 let emulator: TwilioEmulator;
@@ -30,10 +30,7 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}): Twili
     credentials: { current: () => ({ accountSid: emulator.accountSid, authToken: emulator.authToken }) },
     baseUrl: emulator.url,
     dispatcher: agent,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    ...testClientOptions((ms) => sleeps.push(ms)),
     ...overrides,
   });
 
@@ -47,21 +44,7 @@ afterAll(async () => {
   await agent.close();
 });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-};
-
-const drain = async (items: AsyncIterable<TwilioAccount>): Promise<TwilioAccount[]> => {
-  const out: TwilioAccount[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+const failure = failureOf(seenErrors);
 
 const unknownSid = (): string => `AC${'0'.repeat(31)}9`;
 

@@ -28,6 +28,7 @@ import {
   startScriptedServer,
   twilioError,
 } from './scripted-server.ts';
+import { drain, failureOf, testClientOptions } from './support.ts';
 
 const MAIN_SID = `AC${'1'.repeat(32)}`;
 const SUB_SID = `AC${'2'.repeat(32)}`;
@@ -54,10 +55,7 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}) => {
     credentials: { current: () => ({ accountSid: MAIN_SID, authToken: TOKEN }) },
     baseUrl: server.url,
     dispatcher: agent,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    ...testClientOptions((ms) => sleeps.push(ms)),
     timeouts: { headersMs: 2000 },
     ...overrides,
   });
@@ -65,21 +63,7 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}) => {
 };
 
 const seenErrors: unknown[] = [];
-const failure = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-};
-
-const drain = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+const failure = failureOf(seenErrors);
 
 const keyJson = (sid: string, overrides: Record<string, unknown> = {}) => ({
   sid,

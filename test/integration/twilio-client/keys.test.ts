@@ -27,6 +27,7 @@ import {
   TwilioRateLimitError,
 } from '../../../shared/twilio/index.ts';
 import { manualClock } from '../twilio-emulator/support.ts';
+import { drain, failureOf, testClientOptions } from './support.ts';
 
 const agent = new Agent({ connect: { timeout: 1000 } });
 let emulator: TwilioEmulator;
@@ -48,10 +49,7 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}): Twili
     credentials: { current: mainCredentials },
     baseUrl: emulator.url,
     dispatcher: agent,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    ...testClientOptions((ms) => sleeps.push(ms)),
     ...overrides,
   });
 
@@ -78,21 +76,7 @@ afterAll(async () => {
   await agent.close();
 });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-};
-
-const drain = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
+const failure = failureOf(seenErrors);
 
 /** Route and status of every request the emulator answered, in order. */
 const exchanges = (): string[] => emulator.requestLog().map((entry) => `${entry.route} ${entry.status}`);

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/twilio/index.ts';
 import { createTwilioSubaccountGateway } from '../../../shared/twilio/subaccount-gateway.ts';
 import { manualClock, waitFor } from '../twilio-emulator/support.ts';
+import { failureOf, testClientOptions } from './support.ts';
 
 const agent = new Agent({ connect: { timeout: 1000 } });
 let emulator: TwilioEmulator;
@@ -37,10 +38,7 @@ const makeClient = (overrides: Partial<TwilioAccountsClientOptions> = {}): Twili
     credentials: { current: () => ({ accountSid: emulator.accountSid, authToken: emulator.authToken }) },
     baseUrl: emulator.url,
     dispatcher: agent,
-    random: () => 0.5,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
+    ...testClientOptions((ms) => sleeps.push(ms)),
     ...overrides,
   });
 
@@ -66,15 +64,7 @@ afterAll(async () => {
   await agent.close();
 });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    seenErrors.push(error);
-    return error;
-  }
-  throw new Error('expected the call to fail');
-};
+const failure = failureOf(seenErrors);
 
 /** Method and status of every request the emulator answered, in order. */
 const exchanges = (): string[] => emulator.requestLog().map((entry) => `${entry.route} ${entry.status}`);

@@ -154,13 +154,12 @@ export const leaseTaken = (
   foundOwner: string | undefined,
 ): Extract<LeaseResult, { acquired: true }> => {
   const own = foundOwner === lease.owner && sameIntent(found.createIntent, intent);
-  const { createIntent: earlier, ...rest } = found;
-  const entry: LedgerEntry = own || earlier === undefined ? rest : { ...rest, createIntent: earlier };
+  const { createIntent: _own, ...withoutOwn } = found;
   return {
     acquired: true,
-    entry,
+    entry: own ? withoutOwn : found,
     lease,
-    intentRecorded: intent !== undefined && (own || earlier === undefined),
+    intentRecorded: intent !== undefined && (own || found.createIntent === undefined),
   };
 };
 
@@ -227,10 +226,10 @@ export const createDynamoDbLedger = ({
             }),
           ),
         );
-        const item = answer.Attributes ?? { ...key(tenantId) };
+        const item = answer.Attributes ?? key(tenantId);
         const found = parseLedgerItem(item);
         const lease = { tenantId, owner, version: found.version, expiresAt };
-        return leaseTaken({ ...found, tenantId }, lease, intent, item.leaseOwner?.S);
+        return leaseTaken(found, lease, intent, item.leaseOwner?.S);
       } catch (error) {
         if (!isConditionFailure(error)) throw new LedgerCallError('UpdateItem', tenantId, error);
         const held = (error as { Item?: Item }).Item?.leaseExpiresAt?.N;

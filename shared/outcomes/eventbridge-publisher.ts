@@ -55,11 +55,6 @@ export interface EventBridgeOutcomePublisherOptions {
   readonly retryDelayMs?: number;
   /** The total entry size limit of one call (default PUT_EVENTS_MAX_REQUEST_BYTES). */
   readonly maxRequestBytes?: number;
-  /**
-   * Send the outcomes of the `publish` calls of one event-loop turn together (default true);
-   * false sends each call's outcomes on their own, at once (tests, the CLI).
-   */
-  readonly coalesce?: boolean;
 }
 
 /**
@@ -202,7 +197,7 @@ const validatePositive = (value: number, name: string): void => {
  * one resend of the throttled ones, or InvalidOutcomeError (permanent, nothing sent) for an outcome
  * that breaks the contract or could never fit in a call.
  *
- * Concurrent calls share PutEvents calls (unless `coalesce: false`): the records of a batch run
+ * Concurrent calls share PutEvents calls: the records of a batch run
  * in parallel and finish nearly together, each publishing its outcome, and every SDK call costs
  * CPU (~0.8 ms) and counts against the account's PutEvents quota, so the entries given to
  * `publish` in one event-loop turn are queued and sent together on the next `setImmediate`, in
@@ -221,7 +216,6 @@ export const createEventBridgeOutcomePublisher = ({
   retryFailedEntries = true,
   retryDelayMs = 100,
   maxRequestBytes = PUT_EVENTS_MAX_REQUEST_BYTES,
-  coalesce = true,
 }: EventBridgeOutcomePublisherOptions): OutcomePublisher => {
   if (typeof eventBusName !== 'string' || eventBusName.length === 0) {
     throw new RangeError('eventBusName must be the name or ARN of an event bus');
@@ -354,8 +348,7 @@ export const createEventBridgeOutcomePublisher = ({
         const pending = entries.map(
           (entry, index): Pending => ({ index, type: entry.DetailType ?? '', entry, caller }),
         );
-        if (coalesce) enqueue(pending);
-        else void deliver(pending);
+        enqueue(pending);
       });
     },
   };

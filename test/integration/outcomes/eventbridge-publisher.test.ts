@@ -539,17 +539,4 @@ describe('EventBridge outcome publisher: concurrent publishes share PutEvents ca
     expect(tenantsOnBus(s)).toEqual(['tenant-1', 'tenant-2', 'tenant-4', 'tenant-5']);
     expectNoToken(s, error);
   });
-
-  it('sends each publish in a call of its own with coalesce: false', async () => {
-    const s = await start();
-    const results = await concurrently(s, singles(10), { coalesce: false });
-    expect(results.every(({ status }) => status === 'fulfilled')).toBe(true);
-    expect(s.bus.stats().byOperation.PutEvents).toBe(10);
-    expect(entriesPerCall(s)).toEqual(Array(10).fill(1));
-    expect(tenantsOnBus(s).sort()).toEqual(
-      many(10)
-        .map((outcome) => outcome.tenantId)
-        .sort(),
-    );
-  });
 });

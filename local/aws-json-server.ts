@@ -1,11 +1,13 @@
 /**
  * What the local AWS stand-ins (Secrets Manager, EventBridge, the DynamoDB proxy) share of the
  * AWS JSON protocol on the server side: the body read with a size bound, the JSON object input,
- * a JSON answer with AWS's headers, and waiting out injected latency unless the caller hangs up.
+ * a JSON answer with AWS's headers, the error base and its answer, and waiting out injected
+ * latency unless the caller hangs up.
  * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProvisionerError } from '../shared/errors.ts';
 
 /** The body, refused with `tooLarge()` past `maxBytes`. */
 export const readBoundedBody = async (
@@ -67,12 +69,22 @@ export const sendAwsJson = (
   res.end(text);
 };
 
+/**
+ * An error a stand-in answers for the whole request, in the AWS JSON error shape:
+ * `{"__type": awsType, "message": ...}` plus the `x-amzn-errortype` header.
+ * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization
+ */
+export abstract class AwsJsonApiError extends ProvisionerError {
+  abstract readonly awsType: string;
+  abstract readonly httpStatus: number;
+
+  protected constructor(message: string, retryable = false, context?: Record<string, unknown>) {
+    super(message, { retryable, context });
+  }
+}
+
 /** An AWS JSON error: `{"__type", "message"}` plus the `x-amzn-errortype` header. */
-export const sendAwsJsonError = (
-  res: ServerResponse,
-  contentType: string,
-  error: { readonly httpStatus: number; readonly awsType: string; readonly message: string },
-): void =>
+export const sendAwsJsonError = (res: ServerResponse, contentType: string, error: AwsJsonApiError): void =>
   sendAwsJson(
     res,
     contentType,

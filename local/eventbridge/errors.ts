@@ -1,19 +1,11 @@
 import { ProvisionerError } from '../../shared/errors.ts';
+import { AwsJsonApiError } from '../aws-json-server.ts';
 
 /**
- * An error the stand-in answers for the whole request, in the AWS JSON 1.1 error shape:
- * `{"__type": awsType, "message": ...}` plus the `x-amzn-errortype` header.
- * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization
- * (Errors of single entries are not exceptions: they are `ErrorCode` / `ErrorMessage` in a 200.)
+ * An error the stand-in answers for the whole request (AWS JSON 1.1). Errors of single entries are
+ * not exceptions: they are `ErrorCode` / `ErrorMessage` in a 200.
  */
-export abstract class EventBridgeApiError extends ProvisionerError {
-  abstract readonly awsType: string;
-  abstract readonly httpStatus: number;
-
-  protected constructor(message: string, retryable = false) {
-    super(message, { retryable });
-  }
-}
+export abstract class EventBridgeApiError extends AwsJsonApiError {}
 
 /** A request that breaks the model's constraints (entry count, total size). */
 export class ValidationError extends EventBridgeApiError {

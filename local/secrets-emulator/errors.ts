@@ -1,20 +1,11 @@
 import { ProvisionerError } from '../../shared/errors.ts';
+import { AwsJsonApiError } from '../aws-json-server.ts';
 
 /**
- * An error the emulator answers over the wire, in the AWS JSON 1.1 error shape:
- * `{"__type": awsType, "message": ...}` with the same name in the `x-amzn-errortype` header.
- * See https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization
- *
- * Messages name secrets (never their values) so they are safe to log and to return.
+ * An error the emulator answers over the wire (AWS JSON 1.1). Messages name secrets (never their
+ * values) so they are safe to log and to return.
  */
-export abstract class SecretsApiError extends ProvisionerError {
-  abstract readonly awsType: string;
-  abstract readonly httpStatus: number;
-
-  protected constructor(message: string, retryable = false, context?: Record<string, unknown>) {
-    super(message, { retryable, context });
-  }
-}
+export abstract class SecretsApiError extends AwsJsonApiError {}
 
 export class ResourceNotFoundError extends SecretsApiError {
   readonly code = 'SECRETS_RESOURCE_NOT_FOUND';

@@ -1,3 +1,5 @@
+import { ProvisionerError } from '../errors.ts';
+
 /**
  * Which AWS SDK failures are worth another attempt, as data, for every AWS adapter (Secrets
  * Manager, DynamoDB, SQS). The SDK has already spent its own retries by the time one of these
@@ -45,3 +47,23 @@ export const isRetryableAwsError = (error: AwsLikeError): boolean =>
 
 export const awsErrorName = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : undefined;
+
+/**
+ * An AWS SDK call of an adapter failed, after the SDK's own retries. The message says what was
+ * being done and AWS's error name (never a value); `retryable` follows AWS's error, by the lists
+ * above; the context names the operation, AWS's error and its HTTP status.
+ */
+export abstract class AwsCallError extends ProvisionerError {
+  readonly awsErrorName: string;
+
+  protected constructor(attempted: string, context: Record<string, unknown>, cause: unknown) {
+    const aws = asAwsError(cause);
+    const name = aws.name ?? 'Error';
+    super(`${attempted} failed: ${name}`, {
+      retryable: isRetryableAwsError(aws),
+      cause,
+      context: { ...context, awsErrorName: name, httpStatus: aws.$metadata?.httpStatusCode },
+    });
+    this.awsErrorName = name;
+  }
+}

@@ -1,20 +1,12 @@
-import { asAwsError, isRetryableAwsError } from '../aws/errors.ts';
+import { AwsCallError } from '../aws/errors.ts';
 import { ProvisionerError } from '../errors.ts';
 
 /** A DynamoDB call of the tenant ledger failed. The message names the operation and AWS's error. */
-export class LedgerCallError extends ProvisionerError {
+export class LedgerCallError extends AwsCallError {
   readonly code = 'LEDGER_FAILURE';
-  readonly awsErrorName: string;
 
   constructor(operation: string, tenantId: string, cause: unknown) {
-    const aws = asAwsError(cause);
-    const awsErrorName = aws.name ?? 'Error';
-    super(`tenant ledger ${operation} for "${tenantId}" failed: ${awsErrorName}`, {
-      retryable: isRetryableAwsError(aws),
-      cause,
-      context: { operation, tenantId, awsErrorName, httpStatus: aws.$metadata?.httpStatusCode },
-    });
-    this.awsErrorName = awsErrorName;
+    super(`tenant ledger ${operation} for "${tenantId}"`, { operation, tenantId }, cause);
   }
 }
 

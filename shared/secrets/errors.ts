@@ -1,22 +1,14 @@
-import { type AwsLikeError, asAwsError, isRetryableAwsError } from '../aws/errors.ts';
+import { AwsCallError } from '../aws/errors.ts';
 import { ProvisionerError } from '../errors.ts';
 
 export { RETRYABLE_AWS_ERRORS, RETRYABLE_SOCKET_CODES } from '../aws/errors.ts';
 
 /** A Secrets Manager call failed. The message names the operation and AWS's error, never a value. */
-export class SecretsManagerCallError extends ProvisionerError {
+export class SecretsManagerCallError extends AwsCallError {
   readonly code = 'SECRETS_MANAGER_FAILURE';
-  readonly awsErrorName: string;
 
   constructor(operation: string, secretName: string, cause: unknown) {
-    const aws: AwsLikeError = asAwsError(cause);
-    const awsErrorName = aws.name ?? 'Error';
-    super(`Secrets Manager ${operation} on "${secretName}" failed: ${awsErrorName}`, {
-      retryable: isRetryableAwsError(aws),
-      cause,
-      context: { operation, secretName, awsErrorName, httpStatus: aws.$metadata?.httpStatusCode },
-    });
-    this.awsErrorName = awsErrorName;
+    super(`Secrets Manager ${operation} on "${secretName}"`, { operation, secretName }, cause);
   }
 }
 

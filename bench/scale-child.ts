@@ -8,7 +8,7 @@
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type InvocationReport, startEventSourceRunner } from '../local/runner/index.ts';
+import { type InvocationReport, type RunnerStats, startEventSourceRunner } from '../local/runner/index.ts';
 // The client alone: the SQS server (fauxqs) runs in the benchmark process, not here.
 import { createLocalSqsClient } from '../local/sqs/sqs-client.ts';
 
@@ -28,15 +28,7 @@ export interface ScaleChildSettings {
 export interface ScaleChildReport {
   /** [messageId, epoch ms when it was deleted], once per message. */
   readonly done: ReadonlyArray<readonly [string, number]>;
-  readonly stats: {
-    invocations: number;
-    records: number;
-    succeeded: number;
-    failed: number;
-    timedOut: number;
-    batchFailures: number;
-    coldStarts: number;
-  };
+  readonly stats: Omit<RunnerStats, 'inFlight'>;
   readonly maxRssBytes: number;
   readonly baselineRssBytes: number;
   readonly cpuMs: number;

@@ -6,7 +6,7 @@
  * reports as JSON on file descriptor 3.
  */
 import { writeSync } from 'node:fs';
-import { type InvocationReport, startEventSourceRunner } from '../local/runner/index.ts';
+import { type InvocationReport, type RunnerStats, startEventSourceRunner } from '../local/runner/index.ts';
 // The client alone: the SQS server (fauxqs) runs in the benchmark process, not here.
 import { createLocalSqsClient } from '../local/sqs/sqs-client.ts';
 
@@ -24,13 +24,7 @@ export interface ThroughputChildSettings {
 
 export interface ThroughputChildReport {
   readonly elapsedMs: number;
-  readonly stats: {
-    records: number;
-    succeeded: number;
-    failed: number;
-    invocations: number;
-    coldStarts: number;
-  };
+  readonly stats: Pick<RunnerStats, 'records' | 'succeeded' | 'failed' | 'invocations' | 'coldStarts'>;
   /** RSS before the runner started (Node and the runner's modules). */
   readonly baselineRssBytes: number;
   /** Highest RSS of this process over its life (getrusage). */

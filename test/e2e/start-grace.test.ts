@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
+import { npmStartOnce, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface ReportEntry {
   tenantId: string | null;
@@ -53,11 +53,9 @@ describe('npm start -- --once --churn-grace 3s', () => {
       ['tenant.reinstated', 'staying'],
       ['tenant.created', 'steady'],
     ]);
-    const reportFile = join(dir, 'report.json');
     const started = Date.now();
-    run = await npmStart(['--once', '--churn-grace', '3s', '--events', file, '--report-json', reportFile]);
+    ({ run, report } = await npmStartOnce<ReportEntry>(dir, ['--churn-grace', '3s', '--events', file]));
     elapsedMs = Date.now() - started;
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
   }, RUN_TIMEOUT_MS);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,21 +120,11 @@ describe('npm start -- --once --tenant-credentials api-key', () => {
       ['tenant.created', 'gone'],
       ['tenant.churned', 'gone'],
     ]);
-    const reportFile = join(dir, 'report.json');
-    const dumpFile = join(dir, 'emulator.json');
-    run = await npmStart([
-      '--once',
-      '--tenant-credentials',
-      'api-key',
-      '--events',
-      file,
-      '--report-json',
-      reportFile,
-      '--debug-emulator-dump',
-      dumpFile,
-    ]);
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
-    dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as EmulatorDump;
+    ({ run, report, dump } = await npmStartOnce<ReportEntry, EmulatorDump>(
+      dir,
+      ['--tenant-credentials', 'api-key', '--events', file],
+      { dump: true },
+    ));
   }, RUN_TIMEOUT_MS);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventLines, SAMPLE_EVENTS_FILE } from '../../local/start/events-file.ts';
-import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
+import { npmStart, npmStartOnce, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface Outcome {
   type: string;
@@ -26,9 +26,7 @@ describe('npm start -- --once --report-json: outcome events per tenant', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'npm-start-outcomes-'));
-    const reportFile = join(dir, 'report.json');
-    run = await npmStart(['--once', '--report-json', reportFile]);
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
+    ({ run, report } = await npmStartOnce<ReportEntry>(dir, []));
   }, RUN_TIMEOUT_MS);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Expectations, expectTenantStates } from '../../local/expectations.ts';
 import { parseEventLines } from '../../local/start/events-file.ts';
-import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
+import { npmStartOnce, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface ReportEntry {
   tenantId: string | null;
@@ -75,19 +75,9 @@ describe('npm start -- --once with poison messages', () => {
     const eventsFile = join(dir, 'poison.jsonl');
     writeFileSync(eventsFile, `${WORKLOAD.join('\n')}\n`);
     expected = expectTenantStates(parseEventLines(readFileSync(eventsFile, 'utf8')));
-    const reportFile = join(dir, 'report.json');
-    const dumpFile = join(dir, 'emulator.json');
-    run = await npmStart([
-      '--once',
-      '--events',
-      eventsFile,
-      '--report-json',
-      reportFile,
-      '--debug-emulator-dump',
-      dumpFile,
-    ]);
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
-    dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as EmulatorDump;
+    ({ run, report, dump } = await npmStartOnce<ReportEntry, EmulatorDump>(dir, ['--events', eventsFile], {
+      dump: true,
+    }));
   }, RUN_TIMEOUT_MS);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectTenantStates } from '../../local/expectations.ts';
 import { parseEventLines, SAMPLE_EVENTS_FILE } from '../../local/start/events-file.ts';
-import { npmStart, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
+import { npmStart, npmStartOnce, RUN_TIMEOUT_MS, type Run } from './support/npm-start.ts';
 
 interface ReportEntry {
   tenantId: string | null;
@@ -29,11 +29,7 @@ describe('npm start -- --once (the bundled sample)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
-    const reportFile = join(dir, 'report.json');
-    const dumpFile = join(dir, 'emulator.json');
-    run = await npmStart(['--once', '--report-json', reportFile, '--debug-emulator-dump', dumpFile]);
-    report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportEntry[];
-    dump = JSON.parse(readFileSync(dumpFile, 'utf8')) as EmulatorDump;
+    ({ run, report, dump } = await npmStartOnce<ReportEntry, EmulatorDump>(dir, [], { dump: true }));
   }, RUN_TIMEOUT_MS);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

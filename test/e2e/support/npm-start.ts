@@ -4,6 +4,7 @@
  * emulators.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ENV } from '../../../shared/contracts/env-names.ts';
 
@@ -39,3 +40,38 @@ export const npmStart = (args: string[]): Promise<Run> =>
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
+
+/** What one `npm start -- --once` run left: its exit and output, and its JSON reports. */
+export interface OnceRun<Row, Dump> {
+  readonly run: Run;
+  /** The `--report-json` rows. */
+  readonly report: Row[];
+  /** The `--debug-emulator-dump`, when asked for. */
+  readonly dump: Dump;
+}
+
+/**
+ * `npm start -- --once` with `args`, writing its report (and, with `dump`, the emulator's state)
+ * into `dir`, read back once the run has ended.
+ */
+export const npmStartOnce = async <Row, Dump = undefined>(
+  dir: string,
+  args: readonly string[],
+  options: { readonly dump?: boolean } = {},
+): Promise<OnceRun<Row, Dump>> => {
+  const reportFile = join(dir, 'report.json');
+  const dumpFile = join(dir, 'emulator.json');
+  const run = await npmStart([
+    '--once',
+    ...args,
+    '--report-json',
+    reportFile,
+    ...(options.dump ? ['--debug-emulator-dump', dumpFile] : []),
+  ]);
+  const read = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+  return {
+    run,
+    report: read(reportFile) as Row[],
+    dump: (options.dump ? read(dumpFile) : undefined) as Dump,
+  };
+};

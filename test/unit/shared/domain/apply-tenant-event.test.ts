@@ -200,6 +200,23 @@ describe('tenant.created', () => {
     expect(ledger.items.get('acme')?.entry.createIntent).toBeUndefined();
   });
 
+  it('waits out the settle time after an attempt that died between its lease and its create', async () => {
+    const event = tenantEvent('tenant.created', 'acme', { at: 1 });
+    // The attempt took the lease with its intent and was killed: no release, no create, no commit.
+    const died = await ledger.acquire('acme', 'killed-attempt', clock + 1_000, clock, {
+      eventId: event.eventId,
+      startedAt: clock,
+    });
+    expect(died).toMatchObject({ acquired: true, intentRecorded: true });
+    clock += 2_000;
+    // It may have sent the create just before it died: the redelivery cannot tell, so it waits.
+    expect(await apply(event).catch((e: unknown) => e)).toBeInstanceOf(CreateSettlingError);
+    expect(gateway.calls).not.toContain('create');
+    clock += 60_000;
+    expect((await apply(event)).kind).toBe('created');
+    expect(live()).toHaveLength(1);
+  });
+
   it('adopts a lost create that becomes visible during the settle time', async () => {
     gateway.loseNextCreateAnswer = true;
     const findByFriendlyName = gateway.findByFriendlyName;

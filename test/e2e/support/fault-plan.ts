@@ -25,10 +25,14 @@ export const RUN_TIMING = {
   /** How long a new subaccount stays out of the FriendlyName list. */
   listLagSeconds: 2,
   /**
-   * Longer than the list lag, and longer than one redelivery: the second delivery after a create
-   * with no answer waits, the third may create again (the run's version of the 60 s default).
+   * Longer than the list lag, so a create whose answer was lost is visible before another may be
+   * tried; shorter than the visibility timeout, as the stack's 60 s default is against its 180 s
+   * (six function timeouts), so the delivery after a lost create finds the intent settled and looks
+   * it up. Longer than a redelivery, each lost create would spend one receive only waiting, which
+   * no deployed queue does. (The wait itself is tested in test/unit/shared/domain and
+   * test/integration/tenant-events/ledger.test.ts.)
    */
-  createSettleSeconds: 8,
+  createSettleSeconds: 5,
 } as const;
 
 /** Longer than the function timeout, shorter than the SDK request timeout (5 s): the caller stays connected. */
